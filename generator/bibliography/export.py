@@ -1,0 +1,122 @@
+"""Exporters: BibTeX, RIS and CSL-JSON, for one entry or a whole bibliography.
+
+* :func:`to_bibtex` writes normalised BibTeX: lowercase type and field names, every value in
+  braces with its LaTeX kept, macros expanded and ``crossref`` resolved (the entry stands
+  alone), internal fields (``citedin``) left out. Parsing the output again gives the same entry.
+* :func:`to_ris` writes RIS (``TAG  - value`` lines, ending ``ER  - ``), plain Unicode text.
+* :func:`to_csl_json` writes the CSL-JSON items citeproc-js formats.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterable
+
+from generator.bibliography.model import Bibliography, BibEntry
+
+#: Fields never exported: resolved away (``crossref``) or internal to the site (``citedin``).
+NOT_EXPORTED = frozenset({"crossref", "citedin"})
+
+_RIS_TYPES = {
+    "article-journal": "JOUR", "article-newspaper": "NEWS", "article-magazine": "MGZN",
+    "periodical": "JFULL", "book": "BOOK", "chapter": "CHAP", "paper-conference": "CPAPER",
+    "report": "RPRT", "thesis": "THES", "webpage": "ELEC", "legislation": "STAT",
+    "legal_case": "CASE", "manuscript": "MANSCPT", "pamphlet": "PAMP", "entry-encyclopedia": "ENCYC",
+    "dataset": "DATA", "software": "COMP", "patent": "PAT",
+}
+_TAGS = re.compile(r"<[^>]+>")
+
+Entries = BibEntry | Bibliography | Iterable[BibEntry]
+
+
+def _entries(source: Entries) -> list[BibEntry]:
+    if isinstance(source, BibEntry):
+        return [source]
+    if isinstance(source, Bibliography):
+        return list(source.entries.values())
+    return list(source)
+
+
+def entry_to_bibtex(entry: BibEntry) -> str:
+    """One entry as normalised BibTeX (see the module docstring)."""
+    lines = [f"@{entry.entry_type}{{{entry.key},"]
+    for name, value in entry.latex_fields.items():
+        if name in NOT_EXPORTED:
+            continue
+        lines.append(f"  {name} = {{{value}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def to_bibtex(source: Entries) -> str:
+    """BibTeX for one entry, a :class:`Bibliography`, or any iterable of entries (blank line between)."""
+    return "\n".join(entry_to_bibtex(entry) for entry in _entries(source))
+
+
+def _plain(rich: str) -> str:
+    return _TAGS.sub("", rich)
+
+
+def _ris_date(date: dict[str, Any] | None, full: bool) -> str | None:
+    if not date or not date.get("date-parts"):
+        return str(date["literal"]) if date and date.get("literal") else None
+    parts = list(date["date-parts"][0])
+    if not full:
+        return f"{parts[0]:04d}"
+    padded = [f"{parts[0]:04d}"] + [f"{part:02d}" for part in parts[1:]]
+    return "/".join(padded + [""] * (3 - len(padded))) + "/"
+
+
+def _ris_name(name: dict[str, str]) -> str:
+    if "literal" in name:
+        return name["literal"]
+    family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
+    rest = [p for p in (name.get("given"), name.get("suffix")) if p]
+    return ", ".join([family] + rest)
+
+
+def entry_to_ris(entry: BibEntry) -> str:
+    """One entry as an RIS record."""
+    csl = entry.csl
+    lines: list[tuple[str, str]] = [("TY", _RIS_TYPES.get(csl["type"], "GEN"))]
+    lines += [("AU", _ris_name(name)) for name in csl.get("author", [])]
+    lines += [("ED", _ris_name(name)) for name in csl.get("editor", [])]
+    for tag, value in (("PY", _ris_date(csl.get("issued"), full=False)),
+                       ("DA", _ris_date(csl.get("issued"), full=True))):
+        if value:
+            lines.append((tag, value))
+    if csl.get("title"):
+        lines.append(("TI", _plain(csl["title"])))
+    if csl.get("container-title"):
+        lines.append(("T2", _plain(csl["container-title"])))
+    if csl.get("collection-title"):
+        lines.append(("T3", _plain(csl["collection-title"])))
+    for tag, variable in (("VL", "volume"), ("IS", "issue"), ("ET", "edition"), ("PB", "publisher"),
+                          ("CY", "publisher-place"), ("LA", "language"), ("SN", "ISBN"), ("SN", "ISSN"),
+                          ("DO", "DOI"), ("UR", "URL")):
+        if csl.get(variable):
+            lines.append((tag, str(csl[variable])))
+    if csl.get("page"):
+        start, _, end = str(csl["page"]).partition("-")
+        lines.append(("SP", start.strip()))
+        if end.strip():
+            lines.append(("EP", end.strip()))
+    accessed = _ris_date(csl.get("accessed"), full=True)
+    if accessed:
+        lines.append(("Y2", accessed))
+    lines.append(("ID", entry.key))
+    text = "".join(f"{tag}  - {' '.join(value.split())}\n" for tag, value in lines)
+    return text + "ER  - \n"
+
+
+def to_ris(source: Entries) -> str:
+    """RIS for one entry, a :class:`Bibliography`, or any iterable of entries."""
+    return "\n".join(entry_to_ris(entry) for entry in _entries(source))
+
+
+def to_csl_json(source: Entries) -> str:
+    """CSL-JSON: an object for one entry, a list for a bibliography or an iterable."""
+    if isinstance(source, BibEntry):
+        return json.dumps(source.csl, ensure_ascii=False, indent=2)
+    return json.dumps([entry.csl for entry in _entries(source)], ensure_ascii=False, indent=2)

@@ -1,0 +1,316 @@
+"""Formatting citations and references with citeproc-js, with an on-disk cache.
+
+:class:`CitationFormatter` formats every in-text cluster of the whole site and every
+reference in one call, in ONE citeproc-js process (see :mod:`.engine`), so disambiguation
+is site-wide: two Dugin 2011 items become 2011a/2011b everywhere.
+
+Caching (``cache_dir``, one JSON file per style and kind):
+
+* a reference is keyed by (style, engine, the entry's CSL-JSON, and the CSL-JSON of its
+  *peers*: the entries whose first author/editor has the same family name). Only peers can
+  change a reference's text (year suffixes, given names or names added to disambiguate), so
+  editing one entry re-formats only its peers' references;
+* the bibliography order and every cluster are keyed by (style, engine, the whole registry:
+  all entries' CSL-JSON, and the cluster itself).
+
+When everything asked for is cached, no Node process starts (:attr:`CitationFormatter.engine_runs`
+counts the processes started). Otherwise one process formats what is missing, registering
+every entry so that disambiguation stays correct.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from generator.bibliography.engine import (
+    EngineError,
+    engine_fingerprint,
+    locale_xml,
+    run_engine,
+    style_path,
+)
+from generator.bibliography.model import LOCATOR_LABELS, Bibliography, CiteItem
+from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, did_you_mean
+
+DEFAULT_STYLES = ("chicago-author-date", "apa")
+_CACHE_VERSION = "1"
+
+
+@dataclass
+class FormattedCitations:
+    """What :meth:`CitationFormatter.format` returns.
+
+    Attributes:
+        clusters: HTML of in-text cluster ``i`` in the default (first) style.
+        references: style -> key -> ``<div class="csl-entry" data-csl-style="STYLE">…</div>``.
+        bibliography_order: style -> keys sorted as the style sorts its bibliography.
+        diagnostics: problems found while formatting (also added to the formatter's collection).
+    """
+
+    clusters: list[str]
+    references: dict[str, dict[str, str]]
+    bibliography_order: dict[str, list[str]]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _peer_group(csl: dict[str, Any]) -> str:
+    for role in ("author", "editor", "container-author", "translator"):
+        names = csl.get(role)
+        if names:
+            first = names[0]
+            return (first.get("family") or first.get("literal") or "").casefold()
+    return "title:" + str(csl.get("title", "")).casefold()[:40]
+
+
+class _Cache:
+    """``{digest: value}`` per JSON file, loaded lazily, written only when changed."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.tables: dict[str, dict[str, Any]] = {}
+        self.used: dict[str, set[str]] = defaultdict(set)
+        self.dirty: set[str] = set()
+
+    def table(self, name: str) -> dict[str, Any]:
+        if name not in self.tables:
+            data: dict[str, Any] = {}
+            if self.directory is not None:
+                try:
+                    loaded = json.loads((self.directory / f"{name}.json").read_text(encoding="utf-8"))
+                    if isinstance(loaded, dict) and loaded.get("version") == _CACHE_VERSION:
+                        data = loaded.get("items", {})
+                except (OSError, ValueError):
+                    data = {}
+            self.tables[name] = data
+        return self.tables[name]
+
+    def get(self, name: str, key: str) -> Any:
+        value = self.table(name).get(key)
+        if value is not None:
+            self.used[name].add(key)
+        return value
+
+    def put(self, name: str, key: str, value: Any) -> None:
+        self.table(name)[key] = value
+        self.used[name].add(key)
+        self.dirty.add(name)
+
+    def save(self) -> None:
+        """Write changed tables, keeping only what this run used (the cache never grows stale)."""
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for name in sorted(self.dirty):
+                items = {key: value for key, value in self.tables[name].items() if key in self.used[name]}
+                target = self.directory / f"{name}.json"
+                temporary = target.with_suffix(".json.tmp")
+                temporary.write_text(json.dumps({"version": _CACHE_VERSION, "items": items}, ensure_ascii=False),
+                                     encoding="utf-8")
+                temporary.replace(target)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+        self.dirty.clear()
+
+
+class CitationFormatter:
+    """Formats citations and references of one bibliography in the configured CSL styles.
+
+    Args:
+        bib: the loaded bibliography.
+        styles: CSL style ids; the first is the default (in-text clusters). Each id names a
+            vendored file ``generator/citeproc/styles/<id>.csl`` or a key of ``style_files``.
+        cache_dir: where formatted text is cached between builds; ``None`` disables the cache.
+        diagnostics: where ``cite.*`` problems are recorded (a new collection if ``None``).
+        style_files: extra styles, id -> path to a ``.csl`` file.
+    """
+
+    def __init__(
+        self,
+        bib: Bibliography,
+        styles: Sequence[str] = DEFAULT_STYLES,
+        cache_dir: Path | None = None,
+        diagnostics: Diagnostics | None = None,
+        style_files: dict[str, Path] | None = None,
+    ) -> None:
+        self.bib = bib
+        self.styles = list(styles)
+        self.cache = _Cache(Path(cache_dir) if cache_dir is not None else None)
+        self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+        self.style_files = dict(style_files or {})
+        #: Node processes started so far (0 on a fully cached rebuild).
+        self.engine_runs = 0
+        #: References and clusters formatted by the engine so far (not taken from the cache).
+        self.formatted = 0
+
+    # -- inputs ----------------------------------------------------------------------------
+
+    def _style_xml(self, style: str, found: list[Diagnostic]) -> str | None:
+        path = self.style_files.get(style, style_path(style))
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            found.append(Diagnostic("cite.style", f"unknown CSL style '{style}' (no file {path.name})",
+                                    Location(str(path.parent.name) + "/" + path.name), Severity.ERROR,
+                                    did_you_mean(style, [p.stem for p in path.parent.glob("*.csl")])))
+            return None
+
+    def _cluster_items(self, cluster: list[CiteItem], found: list[Diagnostic]) -> list[dict[str, Any]]:
+        items = []
+        for item in cluster:
+            if item.key not in self.bib.entries:
+                found.append(Diagnostic("cite.unknown-key", f"citation of unknown key '{item.key}'",
+                                        Location("bibliography"), Severity.ERROR,
+                                        did_you_mean(item.key, self.bib.entries)))
+                continue
+            if item.label is not None and item.label not in LOCATOR_LABELS:
+                found.append(Diagnostic("cite.label", f"unknown locator label '{item.label}' for '{item.key}'",
+                                        Location("bibliography"), Severity.ERROR,
+                                        did_you_mean(item.label, LOCATOR_LABELS)))
+            items.append(item.to_csl())
+        return items
+
+    # -- formatting ------------------------------------------------------------------------
+
+    def format(self, clusters: list[list[CiteItem]], reference_keys: list[str]) -> FormattedCitations:
+        """Format every cluster (default style) and every reference (all styles).
+
+        Args:
+            clusters: every in-text citation cluster of the whole site, in reading order.
+            reference_keys: keys that need a reference; every entry of the bibliography is
+                formatted anyway, so this only checks that the keys exist.
+        """
+        found: list[Diagnostic] = []
+        for key in reference_keys:
+            if key not in self.bib.entries:
+                found.append(Diagnostic("cite.unknown-key", f"reference to unknown key '{key}'",
+                                        Location("bibliography"), Severity.ERROR,
+                                        did_you_mean(key, self.bib.entries)))
+        items = {key: entry.csl for key, entry in self.bib.entries.items()}
+        registry = _digest(sorted(items.items()))
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key, csl in items.items():
+            groups[_peer_group(csl)].append(key)
+        peers = {key: group for group in groups.values() for key in group}
+        csl_clusters = [self._cluster_items(cluster, found) for cluster in clusters]
+
+        style_xml: dict[str, str] = {}
+        for style in self.styles:
+            xml = self._style_xml(style, found)
+            if xml is not None:
+                style_xml[style] = xml
+        default_style = self.styles[0] if self.styles else None
+
+        references: dict[str, dict[str, str]] = {style: {} for style in self.styles}
+        order: dict[str, list[str]] = {style: [] for style in self.styles}
+        out_clusters: list[str | None] = [None] * len(clusters)
+        jobs: dict[str, dict[str, Any]] = {}
+        pending_refs: dict[str, dict[str, str]] = {}
+        pending_clusters: list[tuple[int, str]] = []
+
+        for style, xml in style_xml.items():
+            fingerprint = _digest(xml, engine_fingerprint())
+            table = f"references-{style}"
+            pending_refs[style] = {}
+            for key in items:
+                ref_key = _digest(fingerprint, [items[peer] for peer in sorted(peers[key])], key)
+                cached = self.cache.get(table, ref_key)
+                if cached is None:
+                    pending_refs[style][key] = ref_key
+                else:
+                    references[style][key] = cached
+            order_key = _digest(fingerprint, registry)
+            cached_order = self.cache.get(f"order-{style}", order_key)
+            if cached_order is None or pending_refs[style]:
+                jobs[style] = {"style": style, "bibliography": True, "clusters": [], "order_key": order_key}
+            else:
+                order[style] = cached_order
+            if style == default_style:
+                for index, cluster in enumerate(csl_clusters):
+                    if not cluster:
+                        continue  # only unknown keys: reported, shown unformatted
+                    cluster_key = _digest(fingerprint, registry, cluster)
+                    cached_cluster = self.cache.get(f"clusters-{style}", cluster_key)
+                    if cached_cluster is None:
+                        pending_clusters.append((index, cluster_key))
+                        job = jobs.setdefault(style, {"style": style, "bibliography": False, "clusters": [],
+                                                      "order_key": order_key})
+                        job["clusters"].append(cluster)
+                    else:
+                        out_clusters[index] = cached_cluster
+
+        if jobs:
+            self._run(jobs, items, style_xml, references, order, pending_refs, pending_clusters,
+                      out_clusters, found)
+        self.cache.save()
+
+        final_clusters = [
+            text if text is not None else self._fallback_cluster(clusters[index])
+            for index, text in enumerate(out_clusters)
+        ]
+        for style in self.styles:
+            for key in items:
+                references[style].setdefault(key, self._fallback_reference(style, key))
+            if not order[style]:
+                order[style] = sorted(items, key=str.casefold)
+        self.diagnostics.extend(found)
+        return FormattedCitations(final_clusters, references, order, found)
+
+    def _run(self, jobs: dict[str, dict[str, Any]], items: dict[str, Any], style_xml: dict[str, str],
+             references: dict[str, dict[str, str]], order: dict[str, list[str]],
+             pending_refs: dict[str, dict[str, str]], pending_clusters: list[tuple[int, str]],
+             out_clusters: list[str | None], found: list[Diagnostic]) -> None:
+        request = {
+            "items": items,
+            "styles": {style: style_xml[style] for style in jobs},
+            "locales": {"en-US": locale_xml()},
+            "jobs": [{key: value for key, value in job.items() if key != "order_key"} for job in jobs.values()],
+        }
+        self.engine_runs += 1
+        try:
+            response = run_engine(request)
+        except EngineError as exc:
+            found.append(Diagnostic("cite.engine", str(exc), Location("generator/citeproc/runner.js"),
+                                    Severity.ERROR, "references are shown unformatted until this is fixed"))
+            return
+        for message in response.get("errors", []):
+            found.append(Diagnostic("cite.engine", f"citeproc-js: {message}",
+                                    Location("generator/citeproc/runner.js"), Severity.ERROR))
+        for style, job in jobs.items():
+            result = response["results"].get(style)
+            if not isinstance(result, dict):
+                continue
+            if job["bibliography"]:
+                formatted = result.get("references", {})
+                for key, ref_key in pending_refs[style].items():
+                    if key in formatted:
+                        references[style][key] = formatted[key]
+                        self.cache.put(f"references-{style}", ref_key, formatted[key])
+                        self.formatted += 1
+                order[style] = list(result.get("order", []))
+                self.cache.put(f"order-{style}", job["order_key"], order[style])
+            texts = result.get("clusters", [])
+            for (index, cluster_key), text in zip(pending_clusters if job["clusters"] else [], texts):
+                if text is not None:
+                    out_clusters[index] = text
+                    self.cache.put(f"clusters-{style}", cluster_key, text)
+                    self.formatted += 1
+
+    @staticmethod
+    def _fallback_cluster(cluster: list[CiteItem]) -> str:
+        parts = [html.escape(item.key + (f", {item.locator}" if item.locator else "")) for item in cluster]
+        return "(" + "; ".join(parts) + ")"
+
+    @staticmethod
+    def _fallback_reference(style: str, key: str) -> str:
+        return f'<div class="csl-entry" data-csl-style="{html.escape(style)}">{html.escape(key)}</div>'

@@ -1,0 +1,456 @@
+"""Reading ``bibliography/*.bib``: every entry parsed, every problem a diagnostic.
+
+:func:`load_bibliography` never raises on bad input. It reports, each at ``file:line:col``
+(1-based; bibtexparser's 0-based lines are converted):
+
+=========================  =====================================================================
+code                       problem
+=========================  =====================================================================
+``bib.io``                 a file cannot be read, or is not UTF-8
+``bib.file-too-large``     a file is larger than :data:`MAX_FILE_BYTES` (5 MB); it is skipped
+``bib.syntax``             a block bibtexparser cannot parse, or a field value it cannot read
+``bib.duplicate-key``      a key used twice, in one file or across files (the first one wins)
+``bib.key-case``           keys that differ only in case (``Smith2011``/``smith2011``)
+``bib.duplicate-field``    a field written twice in one entry (the entry is rejected)
+``bib.duplicate-string``   an ``@string`` macro defined twice
+``bib.undefined-macro``    a bare word that is neither an ``@string`` macro nor a month (jan..dec)
+``bib.unknown-type``       an entry type not in :data:`~generator.bibliography.csl.ENTRY_TYPES`
+``bib.field-too-long``     a field value longer than :data:`MAX_FIELD_CHARS` (20,000); dropped
+``bib.crossref-missing``   ``crossref`` names no entry (the child is rejected)
+``bib.crossref-cycle``     entries whose ``crossref`` chain loops (all of them are rejected)
+``bib.citedin``            a malformed ``citedin`` field, or one naming an unknown key
+``bib.value``              a date, month or language that cannot be converted to CSL
+``bib.slug-collision``     two keys with the same :func:`~generator.bibliography.source_slug`
+=========================  =====================================================================
+
+Macros (``@string``) are global to the bibliography: one defined in any file can be used in
+every file. Month macros ``jan``..``dec`` expand to the English month names. ``crossref``
+children inherit every field they lack from the parent (recursively), and a parent's
+``title`` becomes the child's ``booktitle`` for in-book types.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model as bp
+
+from generator.bibliography.csl import ENTRY_TYPES, VERBATIM_FIELDS, to_csl
+from generator.bibliography.latex import latex_to_text
+from generator.bibliography.model import Bibliography, BibEntry
+from generator.bibliography.slug import source_slug
+from generator.diagnostics import Diagnostics, Location, did_you_mean, relative_path
+
+#: Largest ``.bib`` file read, in bytes.
+MAX_FILE_BYTES = 5_000_000
+#: Longest field value kept, in characters (abstracts included).
+MAX_FIELD_CHARS = 20_000
+
+MONTH_MACROS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
+    "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November",
+    "dec": "December",
+}
+_IN_BOOK_TYPES = {"inbook", "incollection", "inproceedings", "conference", "inreference"}
+_NOT_INHERITED = {"crossref", "citedin", "ids", "shorthand", "key"}
+_MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+_CITEDIN_ITEM = re.compile(r"^([^\s:;,]+)(?::(\S+))?$")
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+
+class ValueSyntaxError(Exception):
+    """A field value bibtexparser accepted but whose ``#`` expression cannot be read."""
+
+
+@dataclass
+class _RawEntry:
+    """An entry between parsing and conversion: LaTeX values, with locations."""
+
+    block: bp.Entry
+    key: str
+    entry_type: str
+    path: str
+    text_lines: list[str]
+    location: Location
+    fields: dict[str, str] = field(default_factory=dict)
+    field_locations: dict[str, Location] = field(default_factory=dict)
+    raw_values: dict[str, str] = field(default_factory=dict)
+
+
+def _block_location(path: str, lines: list[str], start_line: int | None) -> Location:
+    if start_line is None:
+        return Location(path, 0, 0)
+    line_text = lines[start_line] if 0 <= start_line < len(lines) else ""
+    column = line_text.find("@") + 1 if "@" in line_text else 1
+    return Location(path, start_line + 1, column)
+
+
+def _field_location(path: str, lines: list[str], start_line: int | None, name: str) -> Location:
+    if start_line is None:
+        return Location(path, 0, 0)
+    line_text = lines[start_line] if 0 <= start_line < len(lines) else ""
+    match = re.search(rf"(?<![\w-]){re.escape(name)}\s*=", line_text, flags=re.IGNORECASE)
+    return Location(path, start_line + 1, match.start() + 1 if match else 1)
+
+
+def _read_braced(text: str, start: int, close: str) -> int:
+    """Index just past the closing delimiter of the value opening at ``start``."""
+    depth = 0
+    for index in range(start + 1, len(text)):
+        char = text[index]
+        if char == "\\":
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0 and close == "}":
+                return index + 1
+            depth -= 1
+            if depth < 0:
+                break
+        elif char == close and depth == 0:
+            return index + 1
+    raise ValueSyntaxError("unbalanced braces or quotes")
+
+
+def split_value(value: str) -> list[tuple[str, str]]:
+    """A field's value expression -> parts ``("text", latex)`` or ``("macro", name)``.
+
+    ``{A} # " B" # jan # 2011`` -> ``[("text", "A"), ("text", " B"), ("macro", "jan"), ("text", "2011")]``.
+    """
+    parts: list[tuple[str, str]] = []
+    index, length = 0, len(value)
+    while True:
+        while index < length and value[index].isspace():
+            index += 1
+        if index >= length:
+            raise ValueSyntaxError("a value is missing after '#'" if parts else "the value is empty")
+        char = value[index]
+        if char in "{\"":
+            end = _read_braced(value, index, "}" if char == "{" else '"')
+            parts.append(("text", value[index + 1:end - 1]))
+            index = end
+        elif char.isdigit():
+            match = re.compile(r"\d+").match(value, index)
+            parts.append(("text", match.group(0)))
+            index = match.end()
+        else:
+            match = _MACRO_NAME.match(value, index)
+            if not match:
+                raise ValueSyntaxError(f"unexpected character {char!r}")
+            parts.append(("macro", match.group(0)))
+            index = match.end()
+        while index < length and value[index].isspace():
+            index += 1
+        if index >= length:
+            return parts
+        if value[index] != "#":
+            raise ValueSyntaxError(f"expected '#' or the end of the value, found {value[index]!r}")
+        index += 1
+
+
+class _Loader:
+    """One run of :func:`load_bibliography`; collects diagnostics as it goes."""
+
+    def __init__(self, root: Path, diagnostics: Diagnostics) -> None:
+        self.root = root
+        self.diagnostics = diagnostics
+        self.strings: dict[str, tuple[str, Location]] = {}
+        self.raw_entries: list[_RawEntry] = []
+        self.seen_keys: dict[str, Location] = {}
+        self.seen_lower: dict[str, tuple[str, Location]] = {}
+
+    def error(self, code: str, message: str, location: Location, hint: str | None = None) -> None:
+        self.diagnostics.error(code, message, location, hint=hint)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read_file(self, path: Path) -> None:
+        shown = relative_path(str(path.resolve()), str(self.root.resolve()))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.error("bib.io", f"cannot read file: {exc.strerror or exc}", Location(shown))
+            return
+        if len(data) > MAX_FILE_BYTES:
+            self.error("bib.file-too-large", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                       Location(shown), hint="split it into several .bib files")
+            return
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.error("bib.io", f"not UTF-8 (byte {data[exc.start]:#04x})", Location(shown, line, column),
+                       hint="save the file as UTF-8")
+            return
+        try:
+            library = bibtexparser.parse_string(text, parse_stack=[])
+        except Exception as exc:  # bibtexparser is third-party code: never let it crash a build
+            self.error("bib.syntax", f"bibtexparser failed on this file: {exc}", Location(shown, 1, 1))
+            return
+        lines = text.splitlines()
+        for block in library.blocks:
+            self.read_block(block, shown, lines)
+
+    def read_block(self, block: bp.Block, path: str, lines: list[str]) -> None:
+        location = _block_location(path, lines, block.start_line)
+        if isinstance(block, bp.DuplicateFieldKeyBlock):
+            self.duplicate_fields(block, path, lines)
+        elif isinstance(block, bp.DuplicateBlockKeyBlock):
+            duplicate = block.ignore_error_block
+            if isinstance(duplicate, bp.String):
+                self.error("bib.duplicate-string", f"@string '{block.key}' is defined twice", location)
+            else:
+                self.duplicate_key(block.key, location)
+        elif isinstance(block, bp.ParsingFailedBlock):
+            reason = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
+            first_line = (block.raw or "").splitlines()[0][:60] if block.raw else ""
+            self.error("bib.syntax", f"cannot parse block '{first_line}': {reason.strip()}", location,
+                       hint="check for an unclosed brace or quote, or a missing comma between fields")
+        elif isinstance(block, bp.String):
+            self.read_string(block, location)
+        elif isinstance(block, bp.Entry):
+            self.read_entry(block, path, lines, location)
+
+    def duplicate_key(self, key: str, location: Location) -> None:
+        first = self.seen_keys.get(key)
+        where = f" (first defined at {first})" if first else ""
+        self.error("bib.duplicate-key", f"duplicate key '{key}'{where}", location,
+                   hint="each entry needs its own key; merge the entries or rename one")
+
+    def duplicate_fields(self, block: bp.DuplicateFieldKeyBlock, path: str, lines: list[str]) -> None:
+        entry = block.ignore_error_block
+        key = getattr(entry, "key", "?")
+        for name in sorted(block.duplicate_keys):
+            occurrences = [f for f in entry.fields if f.key == name]
+            for repeated in occurrences[1:]:
+                self.error("bib.duplicate-field", f"field '{name}' appears twice in entry '{key}' (entry rejected)",
+                           _field_location(path, lines, repeated.start_line, name),
+                           hint="keep one of the two values")
+
+    def read_string(self, block: bp.String, location: Location) -> None:
+        name = block.key.lower()
+        if name in self.strings:
+            self.error("bib.duplicate-string", f"@string '{block.key}' is already defined at {self.strings[name][1]}",
+                       location)
+            return
+        self.strings[name] = (str(block.value), location)
+
+    def read_entry(self, block: bp.Entry, path: str, lines: list[str], location: Location) -> None:
+        entry_type = block.entry_type.lower()
+        key = block.key
+        if entry_type not in ENTRY_TYPES:
+            self.error("bib.unknown-type", f"unknown entry type '@{block.entry_type}' for '{key}'", location,
+                       hint=did_you_mean(entry_type, ENTRY_TYPES) or "see ENTRY_TYPES in generator/bibliography/csl.py")
+            return
+        if key in self.seen_keys:
+            self.duplicate_key(key, location)
+            return
+        lower = key.lower()
+        if lower in self.seen_lower:
+            other, other_location = self.seen_lower[lower]
+            self.error("bib.key-case", f"key '{key}' differs only in case from '{other}' ({other_location})",
+                       location, hint="keys are matched case-insensitively by BibTeX tools; rename one")
+            return
+        raw = _RawEntry(block, key, entry_type, path, lines, location)
+        names_seen: dict[str, Location] = {}
+        for bib_field in block.fields:
+            name = bib_field.key.lower()
+            field_location = _field_location(path, lines, bib_field.start_line, bib_field.key)
+            if name in names_seen:
+                self.error("bib.duplicate-field",
+                           f"field '{name}' appears twice in entry '{key}' (entry rejected)", field_location,
+                           hint="keep one of the two values")
+                return
+            names_seen[name] = field_location
+            raw.field_locations[name] = field_location
+            raw.raw_values[name] = str(bib_field.value)
+        self.seen_keys[key] = location
+        self.seen_lower[lower] = (key, location)
+        self.raw_entries.append(raw)
+
+    # -- resolving ---------------------------------------------------------------------------
+
+    def resolve_value(self, value: str, location: Location, field_name: str, key: str,
+                      stack: tuple[str, ...] = ()) -> str | None:
+        try:
+            parts = split_value(value)
+        except ValueSyntaxError as exc:
+            self.error("bib.syntax", f"cannot read the value of '{field_name}' in '{key}': {exc}", location)
+            return None
+        out: list[str] = []
+        for kind, text in parts:
+            if kind == "text":
+                out.append(text)
+                continue
+            name = text.lower()
+            if name in self.strings and name not in stack:
+                resolved = self.resolve_value(self.strings[name][0], location, field_name, key, stack + (name,))
+                if resolved is None:
+                    return None
+                out.append(resolved)
+            elif name in MONTH_MACROS:
+                out.append(MONTH_MACROS[name])
+            else:
+                hint = did_you_mean(name, list(self.strings) + list(MONTH_MACROS))
+                self.error("bib.undefined-macro", f"undefined macro '{text}' in field '{field_name}' of '{key}'",
+                           location, hint=hint or "define it with @string{name = {value}} or put the value in braces")
+                return None
+        return "".join(out)
+
+    def resolve_fields(self, raw: _RawEntry) -> bool:
+        ok = True
+        for name, value in raw.raw_values.items():
+            location = raw.field_locations[name]
+            resolved = self.resolve_value(value, location, name, raw.key)
+            if resolved is None:
+                ok = False
+                continue
+            if len(resolved) > MAX_FIELD_CHARS:
+                self.error("bib.field-too-long",
+                           f"field '{name}' of '{raw.key}' has {len(resolved):,} characters; the limit is "
+                           f"{MAX_FIELD_CHARS:,} (field dropped)", location)
+                continue
+            raw.fields[name] = resolved
+        return ok
+
+    def resolve_crossrefs(self, by_key: dict[str, _RawEntry]) -> set[str]:
+        """Fill children from parents; return the keys of rejected entries."""
+        rejected: set[str] = set()
+        done: set[str] = set()
+
+        def resolve(raw: _RawEntry, chain: list[str]) -> bool:
+            if raw.key in done:
+                return raw.key not in rejected
+            parent_key = raw.fields.get("crossref")
+            if parent_key is None:
+                done.add(raw.key)
+                return True
+            parent_key = latex_to_text(parent_key)
+            location = raw.field_locations.get("crossref", raw.location)
+            if parent_key in chain or parent_key == raw.key:
+                cycle = (chain[chain.index(parent_key):] if parent_key in chain else []) + [raw.key]
+                loop = " -> ".join(cycle + [parent_key])
+                for member in cycle:
+                    member_raw = by_key[member]
+                    if member not in rejected:
+                        rejected.add(member)
+                        done.add(member)
+                        self.error("bib.crossref-cycle", f"crossref cycle {loop} (entry '{member}' rejected)",
+                                   member_raw.field_locations.get("crossref", member_raw.location))
+                return False
+            parent = by_key.get(parent_key)
+            if parent is None:
+                rejected.add(raw.key)
+                done.add(raw.key)
+                self.error("bib.crossref-missing",
+                           f"crossref '{parent_key}' of '{raw.key}' names no entry (entry rejected)", location,
+                           hint=did_you_mean(parent_key, by_key))
+                return False
+            if not resolve(parent, chain + [raw.key]):
+                if raw.key not in rejected:
+                    rejected.add(raw.key)
+                    done.add(raw.key)
+                    self.error("bib.crossref-missing",
+                               f"crossref '{parent_key}' of '{raw.key}' was rejected (entry rejected)", location)
+                return False
+            for name, value in parent.fields.items():
+                if name in _NOT_INHERITED or name in raw.fields:
+                    continue
+                raw.fields[name] = value
+                raw.field_locations.setdefault(name, parent.field_locations.get(name, parent.location))
+            if raw.entry_type in _IN_BOOK_TYPES and "booktitle" not in raw.fields and "title" in parent.fields:
+                raw.fields["booktitle"] = parent.fields["title"]
+            done.add(raw.key)
+            return True
+
+        for raw in by_key.values():
+            resolve(raw, [])
+        return rejected
+
+    def cited_in(self, raw: _RawEntry, keys: set[str]) -> list[tuple[str, str | None]]:
+        value = raw.fields.get("citedin")
+        if value is None:
+            return []
+        location = raw.field_locations["citedin"]
+        result: list[tuple[str, str | None]] = []
+        for item in re.split(r"[;,]", latex_to_text(value)):
+            item = item.strip()
+            if not item:
+                continue
+            match = _CITEDIN_ITEM.match(item)
+            if not match:
+                self.error("bib.citedin", f"cannot read '{item}' in citedin of '{raw.key}'", location,
+                           hint="write 'seedkey' or 'seedkey:locator', separated by ';'")
+                continue
+            seed, locator = match.group(1), match.group(2)
+            if seed not in keys:
+                self.error("bib.citedin", f"citedin of '{raw.key}' names unknown key '{seed}'", location,
+                           hint=did_you_mean(seed, keys))
+                continue
+            result.append((seed, locator))
+        return result
+
+    def build(self) -> Bibliography:
+        by_key: dict[str, _RawEntry] = {}
+        for raw in self.raw_entries:
+            if self.resolve_fields(raw):
+                by_key[raw.key] = raw
+        rejected = self.resolve_crossrefs(by_key)
+        accepted = [raw for raw in by_key.values() if raw.key not in rejected]
+        keys = {raw.key for raw in accepted}
+        bibliography = Bibliography()
+        slugs: dict[str, tuple[str, Location]] = {}
+        for raw in accepted:
+            def problem(field_name: str, message: str, raw: _RawEntry = raw) -> None:
+                self.error("bib.value", f"{message} in '{raw.key}'",
+                           raw.field_locations.get(field_name, raw.location))
+
+            csl = to_csl(raw.key, raw.entry_type, raw.fields, problem)
+            display = {
+                name: (value.strip() if name in VERBATIM_FIELDS else latex_to_text(value))
+                for name, value in raw.fields.items()
+            }
+            entry = BibEntry(
+                key=raw.key,
+                entry_type=raw.entry_type,
+                fields=display,
+                location=raw.location,
+                csl=csl,
+                raw_bibtex=raw.block.raw or "",
+                cited_in=self.cited_in(raw, keys),
+                latex_fields=dict(raw.fields),
+            )
+            slug = source_slug(raw.key)
+            if slug in slugs:
+                other, other_location = slugs[slug]
+                self.error("bib.slug-collision",
+                           f"keys '{other}' ({other_location}) and '{raw.key}' have the same URL slug '{slug}'",
+                           raw.location, hint="rename one key")
+            else:
+                slugs[slug] = (raw.key, raw.location)
+            bibliography.entries[raw.key] = entry
+        return bibliography
+
+
+def load_bibliography(paths: list[Path], root: Path, diagnostics: Diagnostics) -> Bibliography:
+    """Parse every ``.bib`` file into one :class:`Bibliography`, reporting problems as diagnostics.
+
+    Args:
+        paths: the ``.bib`` files, read in the order given (sort them for deterministic output).
+        root: the project root; diagnostics show paths relative to it.
+        diagnostics: where problems are recorded (codes in this module's docstring).
+
+    Returns:
+        Every entry that parsed and resolved; rejected entries are left out (and reported).
+    """
+    loader = _Loader(root, diagnostics)
+    for path in paths:
+        loader.read_file(Path(path))
+    return loader.build()

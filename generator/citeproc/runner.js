@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Formats citations and bibliographies with citeproc-js, the CSL engine inside Zotero.
+//
+// One process per build. Reads ONE JSON request on stdin, writes ONE JSON response on stdout:
+//
+//   request:  {"items": {id: CSL-JSON item},
+//              "styles": {style_id: "<style xml>"},
+//              "locales": {"en-US": "<locale xml>"},
+//              "jobs": [{"style": style_id,
+//                        "bibliography": true | false,
+//                        "clusters": [[{"id", "locator", "label", "prefix", "suffix",
+//                                       "suppress-author"}]]}]}
+//   response: {"engine": "citeproc-js <version>",
+//              "results": {style_id: {"references": {id: html}, "order": [id],
+//                                     "clusters": [html]}},
+//              "errors": ["message", ...]}
+//
+// Every item is registered in the style's engine before anything is formatted, so
+// disambiguation (year suffixes 2011a/2011b, added given names) is site-wide and the
+// bibliography and the in-text clusters agree. Errors are reported in "errors" (exit 0);
+// a non-zero exit means the request itself could not be read.
+"use strict";
+
+const CSL = require("citeproc");
+
+function readStdin() {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    process.stdin.on("data", (chunk) => chunks.push(chunk));
+    process.stdin.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    process.stdin.on("error", reject);
+  });
+}
+
+function makeEngine(request, styleXml) {
+  const sys = {
+    retrieveLocale: (lang) => request.locales[lang] || request.locales["en-US"],
+    retrieveItem: (id) => request.items[id],
+  };
+  const engine = new CSL.Engine(sys, styleXml, "en-US", true);
+  engine.setOutputFormat("html");
+  return engine;
+}
+
+function withStyleAttribute(html, styleId) {
+  return html
+    .trim()
+    .replace(/^<div class="csl-entry">/, `<div class="csl-entry" data-csl-style="${styleId}">`);
+}
+
+function runJob(request, job, errors) {
+  const styleXml = request.styles[job.style];
+  if (!styleXml) {
+    errors.push(`unknown style '${job.style}'`);
+    return null;
+  }
+  const engine = makeEngine(request, styleXml);
+  const ids = Object.keys(request.items);
+  engine.updateItems(ids);
+  const result = { references: {}, order: [], clusters: [] };
+  if (job.bibliography) {
+    const [params, entries] = engine.makeBibliography();
+    if (params.bibliography_errors && params.bibliography_errors.length) {
+      for (const err of params.bibliography_errors) {
+        errors.push(`${job.style}: bibliography error for '${err.itemID}': ${JSON.stringify(err)}`);
+      }
+    }
+    params.entry_ids.forEach((idList, index) => {
+      const id = String(idList[0]);
+      result.order.push(id);
+      result.references[id] = withStyleAttribute(entries[index], job.style);
+    });
+  }
+  for (const cluster of job.clusters || []) {
+    try {
+      result.clusters.push(engine.makeCitationCluster(cluster));
+    } catch (err) {
+      errors.push(`${job.style}: cluster ${JSON.stringify(cluster)}: ${err && err.message}`);
+      result.clusters.push(null);
+    }
+  }
+  return result;
+}
+
+async function main() {
+  const request = JSON.parse(await readStdin());
+  const response = { engine: `citeproc-js ${CSL.PROCESSOR_VERSION}`, results: {}, errors: [] };
+  for (const job of request.jobs) {
+    try {
+      const result = runJob(request, job, response.errors);
+      if (result) response.results[job.style] = result;
+    } catch (err) {
+      response.errors.push(`${job.style}: ${err && err.stack ? err.stack : err}`);
+    }
+  }
+  process.stdout.write(JSON.stringify(response));
+}
+
+main().catch((err) => {
+  process.stderr.write(`citeproc runner: ${err && err.stack ? err.stack : err}\n`);
+  process.exit(2);
+});

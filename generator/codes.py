@@ -1,0 +1,80 @@
+"""Every diagnostic code, with what it means and how to fix it.
+
+The documentation's diagnostic reference is generated from :data:`CODES`, and a
+test fails if the code base emits a code that is not listed here.
+"""
+
+from __future__ import annotations
+
+CODES: dict[str, str] = {
+    # YAML
+    "yaml.syntax": "The file is not valid YAML (includes tabs used for indentation).",
+    "yaml.encoding": "The file is not valid UTF-8.",
+    "yaml.bom": "The file starts with a byte-order mark; save it as UTF-8 without BOM.",
+    "yaml.control-char": "The file contains a NUL byte or another control character.",
+    "yaml.empty": "The file holds no YAML document.",
+    "yaml.multi-document": "The file holds more than one YAML document (`---`).",
+    "yaml.tag": "An explicit tag (`!!str`, `!!python/object`) was used; tags are not allowed.",
+    "yaml.anchor": "An anchor (`&name`) was used; anchors and aliases are not allowed.",
+    "yaml.alias": "An alias (`*name`) was used; anchors and aliases are not allowed.",
+    "yaml.duplicate-key": "A mapping has the same key twice.",
+    "yaml.complex-key": "A mapping key is a list or mapping instead of a plain string.",
+    "yaml.implicit-type": "An unquoted value would be read as a boolean, number, date or null by YAML 1.1 "
+                          "tools (`NO`, `1.10`, `2002-10-07` where text is expected); quote it.",
+    "yaml.too-large": "The file exceeds the size or node-count limit.",
+    "yaml.too-deep": "The file nests mappings and lists too deeply.",
+    # schema
+    "schema.type": "A value has the wrong shape (text where a list is expected, etc.).",
+    "schema.unknown-field": "A field is not declared for this entry type.",
+    "schema.missing-field": "A required field is absent.",
+    "schema.empty": "A value is empty.",
+    "schema.enum": "A value is not one of the allowed values.",
+    "schema.lang": "A language tag is not of the form `en`, `ru`, `ru-Latn`.",
+    "schema.too-long": "A text value exceeds its length limit.",
+    "schema.too-few": "A list has fewer items than required.",
+    "schema.too-many": "A list has more items than allowed.",
+    "schema.invisible-char": "Text contains invisible or bidirectional control characters.",
+    "id.invalid": "An id is not a lowercase ASCII slug.",
+    "id.file-name": "The id does not match the file name.",
+    "id.duplicate": "Two entries have the same id (ids are unique across all types).",
+    "date.invalid": "A date is not valid EDTF (or is an impossible date, or an interval ending before it starts).",
+    "membership.period": "A membership ends before it starts.",
+    "country.unknown-code": "A country id is not an ISO 3166-1 alpha-3 code.",
+    # content folders
+    "content.missing": "The content folder does not exist.",
+    "content.unknown-folder": "A folder under `content/` is not an entry type's folder.",
+    "content.unknown-file": "A file in an entry folder is not a `.yaml` entry file.",
+    "content.unreadable": "A file could not be read.",
+    "content.too-many": "There are more entry files than the limit.",
+    # references
+    "ref.unknown": "A reference (field or `[[id]]` link) names no entry.",
+    "ref.wrong-type": "A reference names an entry of the wrong type.",
+    "ref.self": "An entry refers to itself.",
+    "ref.alias": "A reference uses a former id (an alias); use the current id.",
+    "ref.cycle": "Predecessor or parent references form a loop.",
+    "alias.collision": "An alias is already an id, or is claimed by two entries.",
+    "url.collision": "Two outputs claim the same URL, or an id is reserved for a generated page.",
+    # bibliography
+    "bib.missing": "No `.bib` files were found.",
+    "bib.io": "A `.bib` file could not be read or is not UTF-8.",
+    "bib.syntax": "A BibTeX block could not be parsed (unbalanced braces, missing key...).",
+    "bib.duplicate-key": "Two BibTeX entries have the same key (within or across files).",
+    "bib.key-case": "Two BibTeX keys differ only in case.",
+    "bib.duplicate-field": "A BibTeX entry has the same field twice.",
+    "bib.duplicate-string": "A `@string` macro is defined twice.",
+    "bib.undefined-macro": "A field uses an undefined `@string` macro.",
+    "bib.crossref-missing": "A `crossref` names no entry.",
+    "bib.crossref-cycle": "`crossref` references form a loop.",
+    "bib.unknown-type": "An entry type is not supported.",
+    "bib.field-too-long": "A field exceeds the length limit.",
+    "bib.file-too-large": "A `.bib` file exceeds the size limit.",
+    "bib.value": "A field value is malformed (a date, a name list...).",
+    "bib.citedin": "The `citedin` field is malformed.",
+    "bib.slug-collision": "Two keys map to the same source URL.",
+    # citations
+    "cite.unknown": "A citation key is not in `bibliography/`.",
+    "cite.unknown-key": "The formatter was asked for a key that is not in the bibliography.",
+    "cite.label": "A locator label is not one of page, note, section, paragraph, chapter.",
+    "cite.style": "A configured CSL style file was not found.",
+    "cite.engine": "The citation engine (citeproc-js under Node) failed or is missing.",
+}

@@ -1,0 +1,141 @@
+"""EDTF dates: parsed and validated by the ``edtf`` library, displayed for people.
+
+Contributors write Extended Date/Time Format (Library of Congress) level 1 values;
+:func:`parse_date` validates them with :func:`edtf.parse_edtf` and wraps the result
+in a :class:`DateValue` that knows its display form ("15 May 1992", "c. 2003",
+"1996–1999") and its sortable bounds.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from functools import total_ordering
+
+from edtf import parse_edtf
+from edtf.parser import parser_classes as pc
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+_SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+_OPEN = (9999, 12, 31)
+_BEGINNING = (1, 1, 1)
+
+
+def _bound(value: object, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    if isinstance(value, time.struct_time):
+        return (value.tm_year, value.tm_mon, value.tm_mday)
+    if isinstance(value, float) and math.isinf(value):
+        return default
+    return default
+
+
+@total_ordering
+@dataclass(frozen=True)
+class DateValue:
+    """A validated EDTF date.
+
+    Attributes:
+        text: the EDTF string as written.
+        lower: earliest (year, month, day) the value can mean.
+        upper: latest (year, month, day) the value can mean; (9999, 12, 31) when open.
+        display: the form shown to readers.
+    """
+
+    text: str
+    lower: tuple[int, int, int]
+    upper: tuple[int, int, int]
+    display: str
+
+    @property
+    def year(self) -> int:
+        """The first year the date can mean."""
+        return self.lower[0]
+
+    @property
+    def is_open(self) -> bool:
+        return self.upper == _OPEN
+
+    def __lt__(self, other: "DateValue") -> bool:
+        return (self.lower, self.upper, self.text) < (other.lower, other.upper, other.text)
+
+    def __str__(self) -> str:
+        return self.display
+
+
+def parse_date(text: str) -> tuple[DateValue | None, str]:
+    """Parse an EDTF string. Returns ``(value, "")`` or ``(None, problem)``."""
+    text = text.strip()
+    try:
+        parsed = parse_edtf(text)
+    except Exception as exc:  # the library raises several exception types for bad input
+        message = str(exc).split(". ")[0]
+        return None, message[:200] or "not EDTF"
+    try:
+        lower = _bound(parsed.lower_strict(), _BEGINNING)
+        upper = _bound(parsed.upper_strict(), _OPEN)
+    except Exception:
+        lower, upper = _interval_bounds(parsed)
+    if lower > upper:
+        return None, "the interval ends before it starts"
+    return DateValue(text, lower, upper, display_date(parsed, text)), ""
+
+
+def _interval_bounds(parsed: object) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    lower_part = getattr(parsed, "lower", None)
+    upper_part = getattr(parsed, "upper", None)
+    lower = _BEGINNING
+    upper = _OPEN
+    try:
+        lower = _bound(lower_part.lower_strict(), _BEGINNING)  # type: ignore[union-attr]
+    except Exception:
+        pass
+    try:
+        upper = _bound(upper_part.upper_strict(), _OPEN)  # type: ignore[union-attr]
+    except Exception:
+        pass
+    return lower, upper
+
+
+def _plain(text: str) -> str:
+    """Display a single EDTF date without qualifiers: 1992-05-15 -> 15 May 1992."""
+    parts = text.split("-")
+    if text.startswith("-") or not parts[0].isdigit() and "X" not in parts[0]:
+        return text
+    year = parts[0]
+    if "X" in year:
+        stem = year.rstrip("X")
+        return f"{stem}{'0' * (4 - len(stem))}s" if len(stem) >= 2 else text
+    if len(parts) == 1:
+        return str(int(year))
+    month = parts[1]
+    if month.isdigit() and int(month) in _SEASONS:
+        return f"{_SEASONS[int(month)]} {int(year)}"
+    if not month.isdigit():
+        return str(int(year))
+    month_name = _MONTHS[int(month) - 1]
+    if len(parts) == 2 or not parts[2].isdigit():
+        return f"{month_name} {int(year)}"
+    return f"{int(parts[2])} {month_name} {int(year)}"
+
+
+def display_date(parsed: object, text: str) -> str:
+    """The reader-facing form of a parsed EDTF value."""
+    if "/" in text:
+        start, end = text.split("/", 1)
+        if start in ("", ".."):
+            return f"until {display_date(None, end)}"
+        if end in ("", ".."):
+            return f"from {display_date(None, start)}"
+        return f"{display_date(None, start)}–{display_date(None, end)}"
+    core = text.rstrip("?~%")
+    qualifier = text[len(core):]
+    shown = _plain(core)
+    if qualifier == "~":
+        return f"c. {shown}"
+    if qualifier == "?":
+        return f"{shown}?"
+    if qualifier == "%":
+        return f"c. {shown}?"
+    return shown

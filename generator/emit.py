@@ -1,0 +1,64 @@
+"""Emit the site: every generated page and file, as ``{docs-relative path: content}``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .bibliography import Bibliography, source_slug, to_bibtex, to_csl_json, to_ris
+from .citations import SiteCitations
+from .codes import CODES
+from .diagnostics import Diagnostics, Location
+from .linker import Site
+from .reference_docs import field_reference
+from .render import Renderer
+from .schema import json_schemas
+from .types import ENTRY_TYPES
+
+REDIRECT_TEMPLATE = "redirect.html.jinja"
+
+
+def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, renderer: Renderer,
+              config: Any, diagnostics: Diagnostics) -> dict[str, str | bytes]:
+    """Render every page and data file of the site."""
+    files: dict[str, str | bytes] = {}
+
+    def put(path: str, content: str | bytes, origin: Location | None = None) -> None:
+        if path in files:
+            diagnostics.error("url.collision", f"two outputs claim '{path}'", origin or Location(path))
+            return
+        files[path] = content
+
+    for entry in site.entries:
+        put(entry.page_path, renderer.entry_page(entry), entry.location)
+    for entry_type in ENTRY_TYPES:
+        put(f"{entry_type.url_prefix}/index.md", renderer.listing_page(entry_type, site.of_type(entry_type)))
+    for alias, entry in sorted(site.aliases.items()):
+        put(f"{entry.type.url_prefix}/{alias}/index.html",
+            renderer.page([REDIRECT_TEMPLATE], f"{entry.type.url_prefix}/{alias}/index.html",
+                          f"{entry.type.url_prefix}/{alias}/", entry=entry, alias=alias), entry.location)
+
+    for key, entry in bibliography.entries.items():
+        slug = source_slug(key)
+        base = f"sources/{slug}"
+        put(f"{base}.md", renderer.page(["source.md.jinja"], f"{base}.md", f"{base}/", source=entry, slug=slug,
+                                        cited_on=citations.cited_on.get(key, [])), entry.location)
+        put(f"{base}/{slug}.bib", to_bibtex(entry), entry.location)
+        put(f"{base}/{slug}.ris", to_ris(entry), entry.location)
+        put(f"{base}/{slug}.json", to_csl_json(entry), entry.location)
+    put("sources/index.md", renderer.page(["bibliography.md.jinja"], "sources/index.md", "sources/"))
+    put("data/bibliography.bib", to_bibtex(bibliography))
+    put("data/bibliography.json", to_csl_json(bibliography))
+
+    put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography)))
+    put("reference/fields.md", renderer.page(["reference/fields.md.jinja"], "reference/fields.md",
+                                             "reference/fields/", reference=field_reference()))
+    put("reference/diagnostics.md", renderer.page(["reference/diagnostics.md.jinja"], "reference/diagnostics.md",
+                                                  "reference/diagnostics/", codes=sorted(CODES.items())))
+    for name, schema in json_schemas().items():
+        put(f"schemas/{name}.schema.json", json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    return files
+
+
+def _counts(site: Site, bibliography: Bibliography) -> list[tuple[Any, int]]:
+    return [(t, len(site.of_type(t))) for t in ENTRY_TYPES] + [("sources", len(bibliography.entries))]

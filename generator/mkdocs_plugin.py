@@ -1,0 +1,68 @@
+"""The MkDocs plugin: a thin shell that runs the pipeline and adds its pages in memory.
+
+It never writes into ``docs_dir``. Problems in content are printed as diagnostics
+and abort the build before anything is written (``mkdocs build`` exits non-zero).
+``mkdocs serve`` also watches ``content/`` and ``bibliography/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .pipeline import DEFAULT_STYLES, ProjectConfig, build
+
+log = logging.getLogger("mkdocs.plugins.companion")
+
+
+class CompanionConfig(Config):
+    """Options under ``plugins: - companion:`` in ``mkdocs.yml``."""
+
+    content_dir = opt.Type(str, default="content")
+    bibliography_dir = opt.Type(str, default="bibliography")
+    overrides_dir = opt.Type(str, default="overrides/generator")
+    cache_dir = opt.Type(str, default=".cache/citations")
+    styles = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_STYLES))
+
+
+class CompanionPlugin(BasePlugin[CompanionConfig]):
+    """Adds every generated page and data file to the MkDocs build."""
+
+    def _project(self, config) -> ProjectConfig:
+        root = Path(config.config_file_path).resolve().parent
+        return ProjectConfig(
+            root=root,
+            content_dir=root / self.config.content_dir,
+            bibliography_dir=root / self.config.bibliography_dir,
+            overrides_dir=root / self.config.overrides_dir,
+            cache_dir=root / self.config.cache_dir,
+            site_name=config.site_name,
+            site_url=config.site_url or "",
+            styles=tuple(self.config.styles),
+        )
+
+    def on_files(self, files: Files, *, config) -> Files:
+        result = build(self._project(config))
+        for diagnostic in result.diagnostics.sorted():
+            (log.error if diagnostic.severity.value == "error" else log.warning)(str(diagnostic))
+        if not result.ok:
+            raise Abort(f"content has problems: {len(result.diagnostics.errors)} error(s); no site was written")
+        for path, content in sorted(result.files.items()):
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                raise Abort(f"docs/{path} collides with a generated page; remove or rename it")
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_serve(self, server, *, config, builder):
+        root = Path(config.config_file_path).resolve().parent
+        for folder in (self.config.content_dir, self.config.bibliography_dir, self.config.overrides_dir):
+            if (root / folder).exists():
+                server.watch(str(root / folder))
+        return server

@@ -1,0 +1,134 @@
+"""The pure core: content in, pages and files out.
+
+``load -> validate -> bibliography -> index -> link -> cite -> render -> emit``.
+:func:`build` gathers and checks everything before rendering anything; if any
+error was found it returns no files at all, so no partial site can be written.
+Nothing here imports MkDocs: :mod:`generator.mkdocs_plugin` and :mod:`generator.cli`
+are thin shells around :func:`build`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bibliography import (
+    Bibliography, CitationFormatter, CiteItem, load_bibliography, source_slug,
+)
+from .citations import SiteCitations
+from .diagnostics import Diagnostics, Location
+from .emit import emit_site
+from .linker import Site, link
+from .loader import load_entries
+from .render import Renderer, make_environment
+
+DEFAULT_STYLES = ("chicago-author-date", "apa")
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """Where a project's inputs are and how its site is made.
+
+    Attributes:
+        root: the project folder; diagnostics show paths relative to it.
+        content_dir: entry files (``content/``).
+        bibliography_dir: BibTeX files (``bibliography/``).
+        overrides_dir: template overrides (``overrides/generator/``).
+        site_name: the site's title.
+        site_url: the canonical base URL (for permalinks and "cite this page").
+        styles: CSL style ids; the first is the default.
+        cache_dir: where formatted citations are cached between builds (``None``: no cache).
+        format_citations: run the citation engine (``check`` skips it).
+    """
+
+    root: Path
+    content_dir: Path
+    bibliography_dir: Path
+    overrides_dir: Path
+    site_name: str = "Eurasian Regionalism: A Research Companion"
+    site_url: str = ""
+    styles: tuple[str, ...] = DEFAULT_STYLES
+    cache_dir: Path | None = None
+    format_citations: bool = True
+
+    @classmethod
+    def for_project(cls, root: Path, **options: Any) -> "ProjectConfig":
+        """The conventional layout under ``root``."""
+        root = root.resolve()
+        return cls(root=root, content_dir=root / "content", bibliography_dir=root / "bibliography",
+                   overrides_dir=root / "overrides" / "generator", cache_dir=root / ".cache" / "citations",
+                   **options)
+
+
+@dataclass
+class BuildResult:
+    """The outcome of a build: files to publish (empty if there were errors) and diagnostics."""
+
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    site: Site | None = None
+    bibliography: Bibliography | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.errors
+
+
+def load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site, Bibliography]:
+    """Load entries and the bibliography, then index and link them (no rendering)."""
+    entries, broken = load_entries(config.content_dir, config.root, diagnostics)
+    bib_paths = sorted(config.bibliography_dir.glob("*.bib")) if config.bibliography_dir.is_dir() else []
+    if not bib_paths:
+        diagnostics.error("bib.missing", "no .bib files found", Location(_rel(config.bibliography_dir, config.root)),
+                          "add the sources to bibliography/*.bib")
+    bibliography = load_bibliography(bib_paths, config.root, diagnostics)
+    site = link(entries, diagnostics, set(bibliography.entries), broken)
+    return site, bibliography
+
+
+def check(config: ProjectConfig) -> Diagnostics:
+    """Validate everything without rendering (what ``python -m generator check`` runs)."""
+    diagnostics = Diagnostics()
+    load_and_link(config, diagnostics)
+    return diagnostics
+
+
+def build(config: ProjectConfig) -> BuildResult:
+    """Run the whole pipeline. Returns every generated file, or none if anything is wrong."""
+    result = BuildResult()
+    diagnostics = result.diagnostics
+    site, bibliography = load_and_link(config, diagnostics)
+    result.site, result.bibliography = site, bibliography
+    if diagnostics.errors:
+        return result
+
+    formatter = None
+    if config.format_citations:
+        formatter = CitationFormatter(bibliography, styles=list(config.styles), cache_dir=config.cache_dir,
+                                      diagnostics=diagnostics)
+    citations = SiteCitations(
+        site, bibliography, formatter,
+        item_factory=lambda key, locator=None, label=None, prefix="", suffix="", suppress=False: CiteItem(
+            key=key, locator=locator, label=label, prefix=prefix, suffix=suffix, suppress_author=suppress),
+        source_url=lambda key: f"sources/{source_slug(key)}/",
+    )
+    citations.collect()
+    citations.format(list(bibliography.entries))
+    if diagnostics.errors:
+        return result
+
+    env = make_environment([config.overrides_dir])
+    renderer = Renderer(env, site, citations, {"config": config, "bibliography": bibliography, "citations": citations})
+    files = emit_site(site, bibliography, citations, renderer, config, diagnostics)
+    if diagnostics.errors:
+        return result
+    result.files = files
+    return result
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,185 @@
+"""Render pages from Jinja templates.
+
+Templates are looked up most specific first (``entry/organisation.md.jinja``, then
+``entry/_base.md.jinja``), in the project's ``overrides/generator/`` folder before the
+package's own ``generator/templates/``. Every ``{{ value }}`` is escaped by
+:func:`generator.escaping.text` unless it is already :class:`~markupsafe.Markup`
+(produced by our own helpers), so a template cannot forget to escape contributed
+text. Contributed text is only ever *data* given to templates, never compiled.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from . import escaping, source_meta
+from .bibliography import source_slug
+from .fields import Prose, RefValue
+from .loader import Entry
+from .prose import EntryLink, render as render_prose, plain_text
+from .types import EntryType
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
+    """The Jinja environment: overrides first, then the package templates."""
+    search = [str(p) for p in override_dirs if p.is_dir()] + [str(PACKAGE_TEMPLATES)]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=False,
+        finalize=escaping.text,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters["json_script"] = escaping.json_for_script
+    env.filters["yaml_string"] = escaping.yaml_string
+    env.filters["yaml_string_raw"] = escaping.yaml_string_raw
+    env.filters["text"] = escaping.text
+    env.filters["pre_text"] = escaping.pre_text
+    env.filters["md_trusted"] = escaping.md_trusted
+    env.globals.update(
+        meta=source_meta, seed_slug=source_slug, safe_url=escaping.safe_url,
+        style_names={"chicago-author-date": "Chicago (author-date)", "apa": "APA"},
+    )
+    return env
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Relative link between two generated files (``organisations/csto.md`` -> ``../events/x.md``)."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Relative link between two directory URLs (``organisations/csto/`` -> ``../../events/x/``)."""
+    base = from_url.rstrip("/") or "."
+    target = to_url.rstrip("/") or "."
+    rel = posixpath.relpath(target, base if from_url.endswith("/") else posixpath.dirname(base))
+    return rel + "/" if to_url.endswith("/") and rel != "." else (rel if rel != "." else "./")
+
+
+@dataclass
+class PageContext:
+    """Helpers bound to one page, given to its template as ``page``.
+
+    Attributes:
+        path: the generated Markdown file (``organisations/csto.md``).
+        url: its URL (``organisations/csto/``).
+    """
+
+    path: str
+    url: str
+    site: Any
+    citations: Any
+
+    def entry(self, ref: RefValue | Entry | str) -> Entry | None:
+        """The entry a reference points to."""
+        if isinstance(ref, Entry):
+            return ref
+        key = ref.target if isinstance(ref, RefValue) else ref
+        return self.site.by_id.get(key)
+
+    def href(self, target: Entry | RefValue | str) -> str:
+        """Markdown link target (a relative ``.md`` path MkDocs checks and rewrites)."""
+        entry = self.entry(target)
+        return relative(self.path, entry.page_path) if entry else ""
+
+    def link(self, target: Entry | RefValue | str, label: str | None = None) -> Markup:
+        """A Markdown link to an entry, with its name (or ``label``) as text."""
+        entry = self.entry(target)
+        if entry is None:
+            return escaping.text(label or getattr(target, "target", target))
+        return Markup(f"[{escaping.text(label or entry.name)}]({relative(self.path, entry.page_path)})")
+
+    def link_to_page(self, path: str, label: str) -> Markup:
+        """A Markdown link to another generated page."""
+        return Markup(f"[{escaping.text(label)}]({relative(self.path, path)})")
+
+    def html_link(self, entry: Entry, label: str | None = None) -> Markup:
+        """An HTML link to an entry (for use inside HTML blocks)."""
+        return Markup(f'<a href="{relative_url(self.url, entry.url)}">{escaping.text(label or entry.name)}</a>')
+
+    def prose(self, owner: Entry, value: Prose | None, inline: bool = False) -> Markup:
+        """Contributed Markdown rendered to sanitised HTML with links and citations."""
+        if value is None:
+            return Markup("")
+        scanned = self.site.scanned_for(owner, value)
+        if scanned is None:  # pragma: no cover - every Prose is scanned by the linker
+            raise LookupError("prose was not scanned")
+
+        def link_html(link: EntryLink) -> str:
+            target = self.site.by_id.get(link.target)
+            if target is None:
+                return str(escaping.text(link.text or link.target))
+            return str(self.html_link(target, link.text))
+
+        html = render_prose(scanned, link_html, self.citations.cluster_html_for(self), inline=inline)
+        if inline:
+            return html
+        return Markup(f'<div class="prose" markdown="0">\n{html}\n</div>')
+
+    def plain(self, owner: Entry, value: Prose | None) -> str:
+        """Contributed Markdown reduced to plain text (for meta descriptions)."""
+        scanned = self.site.scanned_for(owner, value) if value is not None else None
+        if scanned is None:
+            return ""
+        return plain_text(scanned, lambda l: l.text or getattr(self.site.by_id.get(l.target), "name", l.target))
+
+    def cite(self, sources: list[dict] | None) -> Markup:
+        """The formatted in-text citation for a ``sources`` list."""
+        if not sources:
+            return Markup("")
+        return self.citations.sources_html(sources, self)
+
+    def date(self, alternatives: list[dict] | None, with_sources: bool = True) -> Markup:
+        """A dated fact for readers: one value, or each competing value with its sources."""
+        if not alternatives:
+            return Markup("")
+        shown = []
+        for alt in alternatives:
+            piece = escaping.text(alt["date"].display)
+            if with_sources and alt.get("sources"):
+                piece += Markup(" ") + self.cite(alt["sources"])
+            shown.append(piece)
+        if len(shown) == 1:
+            return shown[0]
+        return Markup('<span class="disputed" title="The sources disagree">') + Markup("; or ").join(shown) + \
+            Markup(' <em>(sources disagree)</em></span>')
+
+
+class Renderer:
+    """Renders pages through templates, most specific first."""
+
+    def __init__(self, env: jinja2.Environment, site: Any, citations: Any, globals_: dict[str, Any]) -> None:
+        self.env = env
+        self.site = site
+        self.citations = citations
+        self.globals = globals_
+
+    def page(self, template_names: list[str], path: str, url: str, **context: Any) -> str:
+        """Render one page with the first template found among ``template_names``."""
+        template = self.env.select_template(template_names)
+        page = PageContext(path=path, url=url, site=self.site, citations=self.citations)
+        return template.render(page=page, site=self.site, **self.globals, **context)
+
+    def entry_page(self, entry: Entry) -> str:
+        """The page of one entry."""
+        return self.page([entry.type.template, "entry/_base.md.jinja"], entry.page_path, entry.url, entry=entry)
+
+    def listing_page(self, entry_type: EntryType, entries: list[Entry]) -> str:
+        """The listing page of one type."""
+        path = f"{entry_type.url_prefix}/index.md"
+        return self.page([f"listing/{entry_type.name}.md.jinja", "listing/_base.md.jinja"], path,
+                         f"{entry_type.url_prefix}/", entry_type=entry_type, entries=entries)
+
+
+TemplateCallable = Callable[..., str]
