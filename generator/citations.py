@@ -86,7 +86,7 @@ class SiteCitations:
         self.source_url = source_url
         self._clusters: list[list[Any]] = []
         self._index: dict[tuple, int] = {}
-        self._by_source_list: dict[int, list[int]] = {}
+        self._by_source: dict[int, int] = {}
         self._by_prose_cluster: dict[int, list[int]] = {}
         self._entry_keys: dict[int, list[str]] = defaultdict(list)
         self.cited_on: dict[str, list[Citing]] = {}
@@ -104,15 +104,14 @@ class SiteCitations:
         citing: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for entry in self.site.entries:
             for sources in _walk_sources(entry.data):
-                items = []
                 for source in sources:
                     key = source["key"].key
                     if key not in self.bibliography:
                         continue
-                    items.append(self.item_factory(key, source.get("locator"), source.get("label")))
+                    item = self.item_factory(key, source.get("locator"), source.get("label"))
+                    self._by_source[id(source)] = self._register([item])
                     citing[key][entry.id].add(_locator_text(source.get("locator"), source.get("label")))
                     self._note_key(entry, key)
-                self._by_source_list[id(sources)] = [self._register([item]) for item in items]
             for scanned in self.site.prose_of(entry):
                 for cluster in scanned.clusters:
                     indexes = []
@@ -165,7 +164,7 @@ class SiteCitations:
 
     def sources_html(self, sources: list[dict], page: Any) -> Markup:
         """The in-text citation of a ``sources`` list, each work linked to its page."""
-        return self._join(self._by_source_list.get(id(sources), []), page)
+        return self._join([self._by_source[id(s)] for s in sources if id(s) in self._by_source], page)
 
     def cluster_html_for(self, page: Any) -> Callable[[Cluster], str]:
         """A function rendering a prose citation cluster on ``page``."""

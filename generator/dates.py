@@ -8,7 +8,9 @@ in a :class:`DateValue` that knows its display form ("15 May 1992", "c. 2003",
 
 from __future__ import annotations
 
+import calendar
 import math
+import re
 import time
 from dataclasses import dataclass
 from functools import total_ordering
@@ -64,14 +66,40 @@ class DateValue:
         return self.display
 
 
+_CALENDAR_DATE = re.compile(r"(?<![\dX])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\dX])")
+
+
+def _calendar_problem(text: str) -> str | None:
+    """Why a written year-month(-day) cannot exist ("February 1900 has 28 days"), if it cannot.
+
+    The ``edtf`` library reports impossible days only as a syntax error, and accepts
+    29 February in years that are not leap years; this names the actual mistake.
+    """
+    for match in _CALENDAR_DATE.finditer(text):
+        year, month = int(match.group(1)), int(match.group(2))
+        if not (1 <= month <= 12 or (match.group(3) is None and month in _SEASONS)):
+            return f"there is no month {match.group(2)}"
+        if match.group(3) is not None:
+            days = calendar.monthrange(year, month)[1]
+            if not 1 <= int(match.group(3)) <= days:
+                return f"{_MONTHS[month - 1]} {year} has {days} days"
+    return None
+
+
 def parse_date(text: str) -> tuple[DateValue | None, str]:
-    """Parse an EDTF string. Returns ``(value, "")`` or ``(None, problem)``."""
+    """Parse an EDTF string. Returns ``(value, "")`` or ``(None, problem)``.
+
+    ``problem`` says what is wrong ("February 1992 has 29 days", "the interval ends
+    before it starts"), or is ``""`` when the text is simply not in an EDTF form.
+    """
     text = text.strip()
+    impossible = _calendar_problem(text)
+    if impossible:
+        return None, impossible
     try:
         parsed = parse_edtf(text)
-    except Exception as exc:  # the library raises several exception types for bad input
-        message = str(exc).split(". ")[0]
-        return None, message[:200] or "not EDTF"
+    except Exception:  # the library raises several exception types for bad input
+        return None, ""
     try:
         lower = _bound(parsed.lower_strict(), _BEGINNING)
         upper = _bound(parsed.upper_strict(), _OPEN)
@@ -129,7 +157,7 @@ def display_date(parsed: object, text: str) -> str:
         if end in ("", ".."):
             return f"from {display_date(None, start)}"
         return f"{display_date(None, start)}–{display_date(None, end)}"
-    core = text.rstrip("?~%")
+    core = text.split("T", 1)[0].rstrip("?~%")  # a time of day is not shown
     qualifier = text[len(core):]
     shown = _plain(core)
     if qualifier == "~":

@@ -104,6 +104,10 @@ class PageContext:
         """A Markdown link to another generated page."""
         return Markup(f"[{escaping.text(label)}]({relative(self.path, path)})")
 
+    def url_to(self, entry: Entry) -> Markup:
+        """Relative URL of an entry's page from this page (our own slugs: safe as is)."""
+        return Markup(relative_url(self.url, entry.url))
+
     def html_link(self, entry: Entry, label: str | None = None) -> Markup:
         """An HTML link to an entry (for use inside HTML blocks)."""
         return Markup(f'<a href="{relative_url(self.url, entry.url)}">{escaping.text(label or entry.name)}</a>')
@@ -125,7 +129,7 @@ class PageContext:
         html = render_prose(scanned, link_html, self.citations.cluster_html_for(self), inline=inline)
         if inline:
             return html
-        return Markup(f'<div class="prose" markdown="0">\n{html}\n</div>')
+        return Markup(f'<div class="prose">\n{html}\n</div>')
 
     def plain(self, owner: Entry, value: Prose | None) -> str:
         """Contributed Markdown reduced to plain text (for meta descriptions)."""

@@ -78,7 +78,8 @@ def highwire_tags(csl: dict, page_url: str) -> list[dict[str, str]]:
         tags.append(("citation_lastpage", last))
     if csl.get("URL"):
         tags.append(("citation_public_url", plain(csl["URL"])))
-    tags.append(("citation_abstract_html_url", page_url))
+    if page_url:
+        tags.append(("citation_abstract_html_url", page_url))
     return [{"name": n, "content": c} for n, c in tags if c]
 
 

@@ -7,8 +7,8 @@ is site-wide: two Dugin 2011 items become 2011a/2011b everywhere.
 Caching (``cache_dir``, one JSON file per style and kind):
 
 * a reference is keyed by (style, engine, the entry's CSL-JSON, and the CSL-JSON of its
-  *peers*: the entries whose first author/editor has the same family name). Only peers can
-  change a reference's text (year suffixes, given names or names added to disambiguate), so
+  *peers*: the entries whose first author/editor has the same family name and whose date has
+  the same year). Only peers can change a reference's text (year suffixes 2011a/2011b), so
   editing one entry re-formats only its peers' references;
 * the bibliography order and every cluster are keyed by (style, engine, the whole registry:
   all entries' CSL-JSON, and the cluster itself).
@@ -64,12 +64,22 @@ def _digest(*parts: Any) -> str:
 
 
 def _peer_group(csl: dict[str, Any]) -> str:
+    """Entries that can change each other's reference text share a group.
+
+    A reference's text depends on other entries only through year suffixes (2011a/2011b),
+    which citeproc-js gives to entries whose names and year render the same; such entries
+    share the first creator's family name and the year.
+    """
+    family = "title:" + str(csl.get("title", "")).casefold()[:40]
     for role in ("author", "editor", "container-author", "translator"):
         names = csl.get(role)
         if names:
-            first = names[0]
-            return (first.get("family") or first.get("literal") or "").casefold()
-    return "title:" + str(csl.get("title", "")).casefold()[:40]
+            family = (names[0].get("family") or names[0].get("literal") or "").casefold()
+            break
+    issued = csl.get("issued") or {}
+    parts = issued.get("date-parts") or [[issued.get("literal", "")]]
+    year = parts[0][0] if parts and parts[0] else ""
+    return f"{family}\x00{year}"
 
 
 class _Cache:
@@ -201,7 +211,8 @@ class CitationFormatter:
         groups: dict[str, list[str]] = defaultdict(list)
         for key, csl in items.items():
             groups[_peer_group(csl)].append(key)
-        peers = {key: group for group in groups.values() for key in group}
+        group_digests = {name: _digest([items[key] for key in sorted(keys)]) for name, keys in groups.items()}
+        peers_digest = {key: group_digests[name] for name, keys in groups.items() for key in keys}
         csl_clusters = [self._cluster_items(cluster, found) for cluster in clusters]
 
         style_xml: dict[str, str] = {}
@@ -223,7 +234,7 @@ class CitationFormatter:
             table = f"references-{style}"
             pending_refs[style] = {}
             for key in items:
-                ref_key = _digest(fingerprint, [items[peer] for peer in sorted(peers[key])], key)
+                ref_key = _digest(fingerprint, peers_digest[key], key)
                 cached = self.cache.get(table, ref_key)
                 if cached is None:
                     pending_refs[style][key] = ref_key

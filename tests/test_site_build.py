@@ -1,0 +1,92 @@
+"""A real `mkdocs build --strict` of the fixture site, golden pages, and failure without a partial site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.pipeline import ProjectConfig, build
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "site"
+GOLDEN = REPO / "tests" / "golden"
+GOLDEN_PAGES = [
+    "organisations/csto.md",
+    "organisations/cst.md",
+    "events/csto-charter-2002.md",
+    "concepts/dead-letter-regime.md",
+    "countries/kgz.md",
+    "disagreements/csto-founding-date.md",
+    "organisations/index.md",
+    "sources/troitskiy2020.md",
+]
+MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def copy_fixture(tmp_path: Path) -> Path:
+    """The fixture project in a temporary folder, its theme overrides pointing at the repository's."""
+    project = tmp_path / "site-project"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns(".cache", "site"))
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../../../overrides", str(REPO / "overrides")))
+    return project
+
+
+def mkdocs_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(out)], cwd=project, env=ENV,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_fixture_site_builds_strictly(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    run = mkdocs_build(project, out)
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr
+    for page in ["index.html", "organisations/csto/index.html", "organisations/index.html",
+                 "sources/troitskiy2020/index.html", "sources/troitskiy2020/troitskiy2020.bib",
+                 "schemas/organisation.schema.json", "reference/fields/index.html"]:
+        assert (out / page).is_file(), page
+    redirect = (out / "organisations/cst-organisation/index.html").read_text()
+    assert 'url=../csto/' in redirect
+    assert not (project / "docs" / "organisations").exists(), "the plugin must not write into docs_dir"
+
+
+def test_broken_content_fails_without_writing_a_site(tmp_path: Path) -> None:
+    project = copy_fixture(tmp_path)
+    (project / "content/events/csto-charter-2002.yaml").write_text(
+        (project / "content/events/csto-charter-2002.yaml").read_text().replace("organisations: [csto]",
+                                                                                 "organisations: [cso]"))
+    out = tmp_path / "out"
+    run = mkdocs_build(project, out)
+    assert run.returncode != 0
+    assert ("content/events/csto-charter-2002.yaml:8:17: error[ref.unknown]: 'cso' is not an organisation"
+            in run.stderr)
+    assert "Traceback" not in run.stderr
+    assert not (out / "index.html").exists()
+
+
+def test_golden_pages() -> None:
+    """Generated Markdown of the fixture equals the committed golden files (UPDATE_GOLDEN=1 rewrites them)."""
+    result = build(ProjectConfig.for_project(FIXTURE))
+    assert result.ok, result.diagnostics.report()
+    update = os.environ.get("UPDATE_GOLDEN") == "1"
+    for page in GOLDEN_PAGES:
+        golden = GOLDEN / page
+        actual = result.files[page]
+        if update:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(actual, encoding="utf-8")
+        assert golden.is_file(), f"missing golden file {golden}; run with UPDATE_GOLDEN=1 on purpose"
+        assert actual == golden.read_text(encoding="utf-8"), f"{page} differs from its golden file"
+
+
+def test_project_site_builds_strictly(tmp_path: Path) -> None:
+    """The real companion builds with `mkdocs build --strict` and zero warnings."""
+    run = mkdocs_build(REPO, tmp_path / "site")
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr
