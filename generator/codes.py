@@ -44,6 +44,8 @@ CODES: dict[str, str] = {
     "content.missing": "The content folder does not exist.",
     "content.unknown-folder": "A folder under `content/` is not an entry type's folder.",
     "content.unknown-file": "A file in an entry folder is not a `.yaml` entry file.",
+    "content.file-name": "An entry file's name is not a valid id (lowercase letters, digits, hyphens), "
+                         "or two file names differ only in case.",
     "content.unreadable": "A file could not be read.",
     "content.too-many": "There are more entry files than the limit.",
     # references

@@ -81,7 +81,9 @@ def _calendar_problem(text: str) -> str | None:
             return f"there is no month {match.group(2)}"
         if match.group(3) is not None:
             days = calendar.monthrange(year, month)[1]
-            if not 1 <= int(match.group(3)) <= days:
+            if int(match.group(3)) == 0:
+                return "there is no day 00"
+            if int(match.group(3)) > days:
                 return f"{_MONTHS[month - 1]} {year} has {days} days"
     return None
 

@@ -8,7 +8,9 @@ generated field reference (:meth:`FieldType.describe`), so the three never drift
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -54,9 +56,10 @@ class CiteKey:
 class Prose:
     """Markdown written by a contributor, with where it starts in the file.
 
-    ``line_offsets`` maps each line of ``text`` to its (line, column) in the file when
-    the value was written as a literal block (``|``); otherwise every line maps to the
-    scalar's start.
+    ``literal`` is true when the text is written in the file character for character
+    (a literal block ``|``, or a value on one line without escapes): then
+    :meth:`position` gives the exact line and column of any character. Otherwise
+    (folded or multi-line values) every position is the value's start.
     """
 
     text: str
@@ -158,9 +161,20 @@ class Text(FieldType):
             return ctx.error("schema.empty", "value is empty", node)
         if len(value) > self.max_length:
             return ctx.error("schema.too-long", f"text is {len(value)} characters; the limit is {self.max_length}", node)
-        if _INVISIBLE.search(value):
-            return ctx.error("schema.invisible-char", "text contains invisible or bidirectional control characters", node,
-                             "retype the value; these characters can hide what the text says")
+        invisible = _INVISIBLE.search(value)
+        if invisible:
+            char = invisible.group()
+            message = f"text contains the invisible character U+{ord(char):04X} ({unicodedata.name(char, 'control')})"
+            start = _verbatim_start(scalar, ctx)
+            if start is not None:
+                location = Location(ctx.path, start.line, start.column + invisible.start())
+            else:
+                location = ctx.at(node)
+                message += f" after '{value[:invisible.start()][-20:]}'" if invisible.start() else " at its start"
+            ctx.diagnostics.error(
+                "schema.invisible-char", message, location,
+                "retype the value; invisible and bidirectional control characters can hide what the text says")
+            return INVALID
         if self.single_line:
             value = " ".join(value.split())
         return value
@@ -225,11 +239,15 @@ class Markdown(FieldType):
         value = Text(max_length=MAX_PROSE).check(node, ctx)
         if value is INVALID:
             return INVALID
-        literal = scalar.style == "|"
-        start = ctx.at(scalar)
-        if literal:
+        start: Location | None = ctx.at(scalar)
+        if scalar.style == "|":
             # The text of a literal block starts on the next line, at the block's indentation.
             start = Location(ctx.path, scalar.line + 1, _literal_indent(scalar, ctx) + 1)
+            literal = True
+        else:
+            start = _verbatim_start(scalar, ctx)
+            literal = start is not None
+            start = start or ctx.at(scalar)
         prose = Prose(value, start, literal)
         ctx.prose.append(prose)
         return prose
@@ -242,10 +260,22 @@ class Markdown(FieldType):
 
 
 def _literal_indent(scalar: YScalar, ctx: CheckContext) -> int:
-    if scalar.line < len(ctx.source_lines):
-        following = ctx.source_lines[scalar.line]
-        return len(following) - len(following.lstrip(" "))
+    # Leading blank lines belong to the text but do not show the indentation.
+    for following in ctx.source_lines[scalar.line:]:
+        if following.strip(" "):
+            return len(following) - len(following.lstrip(" "))
     return scalar.column
+
+
+def _verbatim_start(scalar: YScalar, ctx: CheckContext) -> Location | None:
+    """Where a one-line value starts if the file holds it exactly as it reads (no escapes)."""
+    if scalar.style not in (None, '"', "'") or "\n" in scalar.value or scalar.line > len(ctx.source_lines):
+        return None
+    line = ctx.source_lines[scalar.line - 1]
+    column = scalar.column - 1 + (0 if scalar.style is None else 1)
+    if line[column:column + len(scalar.value)] != scalar.value:
+        return None
+    return Location(ctx.path, scalar.line, column + 1)
 
 
 @dataclass(frozen=True)
@@ -299,9 +329,12 @@ class Date(FieldType):
         scalar = _scalar(node, ctx, "an EDTF date")
         if scalar is None:
             return INVALID
+        if not scalar.value.strip():
+            return ctx.error("schema.empty", "value is empty", node)
         value, problem = parse_date(scalar.value)
         if value is None:
-            return ctx.error("date.invalid", f"'{scalar.value}' is not a valid EDTF date: {problem}", node,
+            message = f"'{scalar.value}' is not " + (f"a valid date: {problem}" if problem else "an EDTF date")
+            return ctx.error("date.invalid", message, node,
                              "write e.g. 1992-05-15, 1992-05, 1992, 2003~ (circa), 2010? (uncertain) or 1996/1999")
         return value
 
@@ -405,16 +438,27 @@ class Record(FieldType):
 
     def check(self, node: YNode, ctx: CheckContext) -> Any:
         if not isinstance(node, YMap):
-            return ctx.error("schema.type", f"expected {self.name}, found {_kind(node)}", node,
-                             f"fields: {', '.join(self.field_names())}")
+            required = [f.name for f in self.fields if f.required]
+            optional = [f.name for f in self.fields if not f.required]
+            shape = f"a mapping with the fields {', '.join(required)}" if required else "a mapping"
+            if optional:
+                shape += f" (optional: {', '.join(optional)})" if required else f" of: {', '.join(optional)}"
+            article = "an" if self.name[:1] in "aeiou" else "a"
+            return ctx.error("schema.type", f"expected {article} {self.name}, found {_kind(node)}", node,
+                             f"write {shape}")
         declared = {f.name: f for f in self.fields}
         result: dict[str, Any] = {}
         ok = True
+        misspelt: set[str] = set()
         for key, value in node.pairs:
             spec = declared.get(key.value)
             if spec is None:
+                close = difflib.get_close_matches(key.value, sorted(set(declared) - set(node.keys())), n=1, cutoff=0.6)
+                if close:
+                    misspelt.add(close[0])
                 ctx.error("schema.unknown-field", f"unknown field '{key.value}'", key,
-                          did_you_mean(key.value, declared) or f"known fields: {', '.join(self.field_names())}")
+                          f"did you mean '{close[0]}'?" if close
+                          else f"known fields: {', '.join(self.field_names())}")
                 ok = False
                 continue
             checked = spec.type.check(value, ctx)
@@ -424,8 +468,9 @@ class Record(FieldType):
                 result[key.value] = checked
         present = set(node.keys())
         for spec in self.fields:
-            if spec.required and spec.name not in present:
-                ctx.error("schema.missing-field", f"missing required field '{spec.name}'", node, spec.doc)
+            if spec.required and spec.name not in present and spec.name not in misspelt:
+                ctx.error("schema.missing-field", f"missing required field '{spec.name}'", node,
+                          f"{spec.name}: {spec.doc}")
                 ok = False
         if ok and self.check_whole is not None:
             self.check_whole(result, node, ctx)

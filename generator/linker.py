@@ -57,12 +57,16 @@ class Site:
         return None
 
 
+def _a(noun: str) -> str:
+    """``'an organisation'``, ``'a country'``."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _ref_error(ref_id: str, wanted: tuple[str, ...], location: Location, by_id: dict[str, Entry],
                diagnostics: Diagnostics) -> None:
-    kind = " or ".join(wanted) if wanted else "entry"
-    article = "an" if kind[0] in "aeiou" else "a"
+    kind = " or ".join(_a(t) for t in wanted) if wanted else "an entry"
     candidates = [i for i, e in by_id.items() if not wanted or e.type.name in wanted]
-    diagnostics.error("ref.unknown", f"'{ref_id}' is not {article} {kind}", location,
+    diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location,
                       did_you_mean(ref_id, candidates))
 
 
@@ -118,8 +122,8 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                     _ref_error(ref.target, ref.types, ref.location, by_id, diagnostics)
                 continue
             if ref.types and target.type.name not in ref.types:
-                diagnostics.error("ref.wrong-type", f"'{ref.target}' is a {target.type.name}, not "
-                                  f"{' or '.join('a ' + t for t in ref.types)}", ref.location)
+                diagnostics.error("ref.wrong-type", f"'{ref.target}' is {_a(target.type.name)}, not "
+                                  f"{' or '.join(_a(t) for t in ref.types)}", ref.location)
                 continue
             if target is entry:
                 diagnostics.error("ref.self", f"'{entry.id}' refers to itself", ref.location)

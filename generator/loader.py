@@ -8,14 +8,15 @@ of the result (and the build fails), never half-used.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostics, Location, did_you_mean
-from .fields import INVALID, CheckContext, CiteKey, Prose, RefValue
+from .fields import INVALID, SLUG_RE, CheckContext, CiteKey, Prose, RefValue
 from .types import ENTRY_TYPES, TYPES_BY_FOLDER, EntryType
-from .yamlload import YMap, load_yaml
+from .yamlload import YMap, YSeq, load_yaml
 
 MAX_ENTRIES = 100_000
 """Most entry files accepted in one site."""
@@ -97,13 +98,31 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tu
                 did_you_mean(child.name, TYPES_BY_FOLDER) or f"entry folders: {', '.join(TYPES_BY_FOLDER)}",
             )
             continue
-        for file in sorted(child.iterdir(), key=lambda p: p.name):
+        files = sorted(child.iterdir(), key=lambda p: p.name)
+        by_folded_name: dict[str, list[str]] = {}
+        for file in files:
+            by_folded_name.setdefault(file.name.casefold(), []).append(file.name)
+        for file in files:
             if file.name.startswith("."):
                 continue
             if file.suffix != ".yaml" or not file.is_file():
                 hint = "rename it to .yaml" if file.suffix == ".yml" else "entry files end in .yaml"
                 diagnostics.error("content.unknown-file", f"'{file.name}' is not an entry file",
                                   Location(_rel(file, root)), hint)
+                continue
+            if not SLUG_RE.match(file.stem):
+                twins = [name for name in by_folded_name[file.name.casefold()] if name != file.name]
+                if twins:
+                    diagnostics.error(
+                        "content.file-name", f"'{file.name}' and '{twins[0]}' differ only in case",
+                        Location(_rel(file, root)),
+                        "they are one file on macOS and Windows; remove the one that is not lowercase")
+                else:
+                    candidate = re.sub(r"[^a-z0-9]+", "-", file.stem.lower()).strip("-")
+                    diagnostics.error(
+                        "content.file-name", f"'{file.name}' is not a valid file name: the name is the entry's id, "
+                        "in lowercase letters, digits and single hyphens", Location(_rel(file, root)),
+                        f"rename it to '{candidate}.yaml'" if SLUG_RE.match(candidate) else None)
                 continue
             found.append((entry_type, file))
     if len(found) > MAX_ENTRIES:
@@ -119,8 +138,9 @@ def load_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diagn
     if node is None:
         return None
     if not isinstance(node, YMap):
-        diagnostics.error("schema.type", f"an entry file must be a mapping of fields, found {type(node).__name__[1:].lower()}",
-                          Location(path, node.line, node.column))
+        found = "a list" if isinstance(node, YSeq) else f"the single value '{node.value[:40]}'"
+        diagnostics.error("schema.type", f"an entry file must be a mapping of fields, found {found}",
+                          Location(path, node.line, node.column), "write one 'field: value' per line, starting with id:")
         return None
     ctx = CheckContext(path, diagnostics, source_lines=data.decode("utf-8").splitlines())
     values = entry_type.record.check(node, ctx)

@@ -16,6 +16,7 @@ from typing import Any
 from .bibliography import (
     Bibliography, CitationFormatter, CiteItem, load_bibliography, source_slug,
 )
+from .annotate import build_glossary
 from .citations import SiteCitations
 from .diagnostics import Diagnostics, Location
 from .emit import emit_site
@@ -119,7 +120,8 @@ def build(config: ProjectConfig) -> BuildResult:
         return result
 
     env = make_environment([config.overrides_dir])
-    renderer = Renderer(env, site, citations, {"config": config, "bibliography": bibliography, "citations": citations})
+    renderer = Renderer(env, site, citations, {"config": config, "bibliography": bibliography, "citations": citations},
+                        glossary=build_glossary(site.entries))
     files = emit_site(site, bibliography, citations, renderer, config, diagnostics)
     if diagnostics.errors:
         return result

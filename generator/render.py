@@ -11,7 +11,7 @@ text. Contributed text is only ever *data* given to templates, never compiled.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -80,6 +80,8 @@ class PageContext:
     url: str
     site: Any
     citations: Any
+    glossary: Any = None
+    linked_terms: set[str] = field(default_factory=set)
 
     def entry(self, ref: RefValue | Entry | str) -> Entry | None:
         """The entry a reference points to."""
@@ -127,9 +129,16 @@ class PageContext:
             return str(self.html_link(target, link.text))
 
         html = render_prose(scanned, link_html, self.citations.cluster_html_for(self), inline=inline)
+        if self.glossary is not None and owner.get("glossary_links", True):
+            html = self.glossary.annotate_html(html, self._concept_href, self.linked_terms,
+                                               self_id=owner.id)
         if inline:
             return html
         return Markup(f'<div class="prose">\n{html}\n</div>')
+
+    def _concept_href(self, concept_id: str) -> str | None:
+        concept = self.site.by_id.get(concept_id)
+        return relative_url(self.url, concept.url) if concept is not None else None
 
     def plain(self, owner: Entry, value: Prose | None) -> str:
         """Contributed Markdown reduced to plain text (for meta descriptions)."""
@@ -163,17 +172,24 @@ class PageContext:
 class Renderer:
     """Renders pages through templates, most specific first."""
 
-    def __init__(self, env: jinja2.Environment, site: Any, citations: Any, globals_: dict[str, Any]) -> None:
+    def __init__(self, env: jinja2.Environment, site: Any, citations: Any, globals_: dict[str, Any],
+                 glossary: Any = None) -> None:
         self.env = env
         self.site = site
         self.citations = citations
         self.globals = globals_
+        self.glossary = glossary
 
     def page(self, template_names: list[str], path: str, url: str, **context: Any) -> str:
         """Render one page with the first template found among ``template_names``."""
         template = self.env.select_template(template_names)
-        page = PageContext(path=path, url=url, site=self.site, citations=self.citations)
-        return template.render(page=page, site=self.site, **self.globals, **context)
+        page = PageContext(path=path, url=url, site=self.site, citations=self.citations, glossary=self.glossary)
+        text = template.render(page=page, site=self.site, **self.globals, **context)
+        if self.glossary is not None and path.endswith(".md"):
+            definitions = self.glossary.markdown_definitions(text)
+            if definitions:
+                text = text.rstrip("\n") + "\n\n" + definitions + "\n"
+        return text
 
     def entry_page(self, entry: Entry) -> str:
         """The page of one entry."""

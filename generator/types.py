@@ -17,7 +17,7 @@ import pycountry
 
 from .diagnostics import Location
 from .fields import (
-    Cite, CheckContext, Date, Enum, Field, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref,
+    Bool, Cite, CheckContext, Date, Enum, Field, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref,
     Slug, Text,
 )
 from .yamlload import YMap
@@ -48,10 +48,6 @@ NAME = Record(
         Field("sources", SOURCES, "Where the name is attested."),
     ),
 )
-
-
-def _check_dated(value: dict, node: YMap, ctx: CheckContext) -> None:
-    """A dated fact with no sources of its own is accepted only inside a sourced record."""
 
 
 DATED_FACT = Record(
@@ -148,6 +144,8 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field("sources", SOURCES, "Sources for the entry as a whole.", required=True),
     Field("related", ListOf(Ref()), "Ids of related entries of any type."),
     Field("aliases", ListOf(Slug()), "Former ids, kept so that old permalinks redirect here."),
+    Field("glossary_links", Bool(), "Set to `false` to stop glossary terms in this entry's prose from being "
+          "linked on first mention (default `true`)."),
 )
 
 

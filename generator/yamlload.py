@@ -133,6 +133,11 @@ def load_yaml(data: bytes, path: str, diagnostics: Diagnostics) -> YNode | None:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        context_mark = exc.context_mark
+        if exc.problem and exc.context and context_mark is not None and context_mark is not mark:
+            # "found unexpected end of stream" alone does not say what was left open.
+            problem = (f"{exc.problem} {exc.context} "
+                       f"(started at line {context_mark.line + 1}, column {context_mark.column + 1})")
         hint = None
         if "\t" in text and ("tab" in problem or "found character '\\t'" in problem):
             hint = "indent with spaces, not tabs"

@@ -144,10 +144,18 @@ def _normalise_space(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
+_LATEX_SYNTAX = re.compile(r"[\\{}$~%&#^_]|--|``|''|[!?]`")
+
+
+def _is_plain(value: str) -> bool:
+    """True when pylatexenc would return the text unchanged (most titles): skip the slow parse."""
+    return _LATEX_SYNTAX.search(value) is None
+
+
 @lru_cache(maxsize=65536)
 def latex_to_text(value: str) -> str:
     """Plain Unicode for display: ``M\\"{u}ller -- {CIS}`` -> ``Müller – CIS``."""
-    if "\\" not in value and "{" not in value and "-" not in value and "~" not in value:
+    if _is_plain(value):
         return _normalise_space(value)
     return _normalise_space(_Walker(rich=False, protect=False).text(_nodes(value)))
 
@@ -160,6 +168,8 @@ def latex_to_rich(value: str, protect: bool = True) -> str:
         value: the field value without its outer delimiters.
         protect: mark top-level brace groups as ``nocase`` (titles); off for names and numbers.
     """
+    if _is_plain(value):
+        return _normalise_space(value)
     return _normalise_space(_Walker(rich=True, protect=protect).text(_nodes(value)))
 
 

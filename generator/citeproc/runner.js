@@ -19,9 +19,13 @@
 // disambiguation (year suffixes 2011a/2011b, added given names) is site-wide and the
 // bibliography and the in-text clusters agree. Errors are reported in "errors" (exit 0);
 // a non-zero exit means the request itself could not be read.
+//
+// Jobs (one per style) run in parallel worker threads of this one process: citeproc-js is
+// single-threaded and a style's registry of thousands of items takes seconds to build.
 "use strict";
 
 const CSL = require("citeproc");
+const { Worker, isMainThread, parentPort, workerData } = require("worker_threads");
 
 function readStdin() {
   return new Promise((resolve, reject) => {
@@ -82,21 +86,45 @@ function runJob(request, job, errors) {
   return result;
 }
 
+function runGuarded(request, job) {
+  const errors = [];
+  let result = null;
+  try {
+    result = runJob(request, job, errors);
+  } catch (err) {
+    errors.push(`${job.style}: ${err && err.stack ? err.stack : err}`);
+  }
+  return { result, errors };
+}
+
+function runInWorker(request, job) {
+  return new Promise((resolve) => {
+    const worker = new Worker(__filename, { workerData: { request, job } });
+    worker.once("message", resolve);
+    worker.once("error", (err) => resolve({ result: null, errors: [`${job.style}: ${err && err.stack ? err.stack : err}`] }));
+  });
+}
+
 async function main() {
   const request = JSON.parse(await readStdin());
   const response = { engine: `citeproc-js ${CSL.PROCESSOR_VERSION}`, results: {}, errors: [] };
-  for (const job of request.jobs) {
-    try {
-      const result = runJob(request, job, response.errors);
-      if (result) response.results[job.style] = result;
-    } catch (err) {
-      response.errors.push(`${job.style}: ${err && err.stack ? err.stack : err}`);
-    }
-  }
+  const jobs = request.jobs || [];
+  const outcomes = jobs.length > 1
+    ? await Promise.all(jobs.map((job) => runInWorker(request, job)))
+    : jobs.map((job) => runGuarded(request, job));
+  jobs.forEach((job, index) => {
+    const { result, errors } = outcomes[index];
+    response.errors.push(...errors);
+    if (result) response.results[job.style] = result;
+  });
   process.stdout.write(JSON.stringify(response));
 }
 
-main().catch((err) => {
-  process.stderr.write(`citeproc runner: ${err && err.stack ? err.stack : err}\n`);
-  process.exit(2);
-});
+if (isMainThread) {
+  main().catch((err) => {
+    process.stderr.write(`citeproc runner: ${err && err.stack ? err.stack : err}\n`);
+    process.exit(2);
+  });
+} else {
+  parentPort.postMessage(runGuarded(workerData.request, workerData.job));
+}

@@ -1,0 +1,145 @@
+"""Glossary annotations: abbreviation tooltips and first-mention links to concepts.
+
+Works on HTML that has already been rendered and sanitised (prose) and on the
+Markdown of generated pages (through Python-Markdown's ``abbr`` definitions). Only
+text between tags is touched, never tags, attributes, links or code, and every
+inserted value is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from markupsafe import Markup
+
+_TAG = re.compile(r"(<[^>]+>)")
+_SKIP_INSIDE = {"a", "code", "pre", "abbr", "h3", "h4", "h5", "h6"}
+_MARKDOWN_ABBR_UNSAFE = re.compile(r"[\[\]\\*_`<>&\n]")
+
+
+@dataclass
+class Glossary:
+    """Every abbreviation and concept name of the site, compiled once.
+
+    Attributes:
+        abbreviations: abbreviation text -> expansion (e.g. "ОДКБ" -> "Collective Security Treaty Organization").
+        terms: lowercased concept name or synonym -> concept id.
+    """
+
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    terms: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._abbr_re = _alternation(self.abbreviations, flags=0)
+        self._term_re = _alternation(self.terms, flags=re.IGNORECASE)
+
+    def abbreviations_in(self, text: str) -> list[str]:
+        """Abbreviations occurring in ``text``, sorted (for per-page ``abbr`` definitions)."""
+        if self._abbr_re is None:
+            return []
+        return sorted({m.group(0) for m in self._abbr_re.finditer(text)})
+
+    def markdown_definitions(self, text: str) -> str:
+        """Python-Markdown ``*[ABBR]: expansion`` lines for the abbreviations used in ``text``."""
+        lines = []
+        for abbr in self.abbreviations_in(text):
+            expansion = self.abbreviations[abbr]
+            if _MARKDOWN_ABBR_UNSAFE.search(abbr) or _MARKDOWN_ABBR_UNSAFE.search(expansion):
+                continue
+            lines.append(f"*[{abbr}]: {expansion}")
+        return "\n".join(lines)
+
+    def annotate_html(self, fragment: str, concept_href: Callable[[str], str | None],
+                      linked: set[str], self_id: str | None = None) -> Markup:
+        """Wrap abbreviations in ``<abbr title>`` and link the first mention of each concept.
+
+        ``linked`` holds concept ids already linked on the page (updated in place), so
+        only a term's first mention on a page becomes a link.
+        """
+        out: list[str] = []
+        stack: list[str] = []
+        for piece in _TAG.split(fragment):
+            if not piece:
+                continue
+            if piece.startswith("<"):
+                name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
+                if name:
+                    tag = name.group(1).lower()
+                    if piece.startswith("</"):
+                        if tag in stack:
+                            while stack and stack.pop() != tag:
+                                pass
+                    elif not piece.endswith("/>") and tag in _SKIP_INSIDE:
+                        stack.append(tag)
+                out.append(piece)
+                continue
+            if stack:
+                out.append(piece)
+                continue
+            out.append(self._annotate_text(piece, concept_href, linked, self_id))
+        return Markup("".join(out))
+
+    def _annotate_text(self, text: str, concept_href: Callable[[str], str | None], linked: set[str],
+                       self_id: str | None) -> str:
+        spans: list[tuple[int, int, str]] = []
+        if self._term_re is not None:
+            for match in self._term_re.finditer(text):
+                concept = self.terms[match.group(0).lower()]
+                if concept in linked or concept == self_id:
+                    continue
+                href = concept_href(concept)
+                if href is None:
+                    continue
+                linked.add(concept)
+                spans.append((match.start(), match.end(),
+                              f'<a class="glossary-term" href="{html.escape(href)}">{match.group(0)}</a>'))
+        if self._abbr_re is not None:
+            for match in self._abbr_re.finditer(text):
+                if any(s < match.end() and match.start() < e for s, e, _ in spans):
+                    continue
+                title = html.escape(self.abbreviations[match.group(0)], quote=True)
+                spans.append((match.start(), match.end(), f'<abbr title="{title}">{match.group(0)}</abbr>'))
+        if not spans:
+            return text
+        spans.sort()
+        result, last = [], 0
+        for start, end, replacement in spans:
+            result.append(text[last:start])
+            result.append(replacement)
+            last = end
+        result.append(text[last:])
+        return "".join(result)
+
+
+def _alternation(words: Iterable[str], flags: int) -> re.Pattern[str] | None:
+    """One regex matching any of ``words`` as a whole word, longest first."""
+    ordered = sorted({w for w in words if w.strip()}, key=lambda w: (-len(w), w))
+    if not ordered:
+        return None
+    # The words are already HTML-escaped in rendered text only for &, < and >; skip those.
+    ordered = [w for w in ordered if not set(w) & set("&<>")]
+    if not ordered:
+        return None
+    body = "|".join(re.escape(w) for w in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+
+def build_glossary(entries: Iterable[object]) -> Glossary:
+    """The site's glossary from its organisations' abbreviations and its concepts' names."""
+    abbreviations: dict[str, str] = {}
+    terms: dict[str, str] = {}
+    for entry in entries:
+        type_name = entry.type.name  # type: ignore[attr-defined]
+        for abbr in entry.get("abbreviations", []):  # type: ignore[attr-defined]
+            text = abbr["text"]
+            if len(text) >= 2 and text not in abbreviations:
+                abbreviations[text] = entry.name  # type: ignore[attr-defined]
+        if type_name == "concept":
+            names = [entry.name] + [n["text"] for n in entry.get("other_names", [])]  # type: ignore[attr-defined]
+            for name in names:
+                if len(name) >= 4:
+                    terms.setdefault(name.lower(), entry.id)  # type: ignore[attr-defined]
+    return Glossary(abbreviations, terms)
