@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from .bibliography import Bibliography, source_slug, to_bibtex, to_csl_json, to_ris
@@ -50,6 +51,13 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     put("data/bibliography.bib", to_bibtex(bibliography))
     put("data/bibliography.json", to_csl_json(bibliography))
 
+    put("glossary.md", renderer.page(["glossary.md.jinja"], "glossary.md", "glossary/", **glossary_items(site)))
+    events = sorted(site.of_type("event"), key=lambda e: (e.first_date, e.name))
+    put("chronology.md", renderer.page(
+        ["chronology.md.jinja"], "chronology.md", "chronology/", events=events,
+        organisations=_involved(site, events, "organisations"),
+        countries=_involved(site, events, "countries"),
+        kinds=sorted({e.kind for e in events})))
     put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography)))
     put("reference/fields.md", renderer.page(["reference/fields.md.jinja"], "reference/fields.md",
                                              "reference/fields/", reference=field_reference()))
@@ -58,6 +66,40 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     for name, schema in json_schemas().items():
         put(f"schemas/{name}.schema.json", json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return files
+
+
+@dataclass(frozen=True)
+class GlossaryItem:
+    """One line of the glossary: a concept, or one abbreviation of an organisation."""
+
+    sort_key: str
+    kind: str
+    text: str
+    entry: Any
+    lang: str = "en"
+    translit: str | None = None
+
+
+def glossary_items(site: Site) -> dict[str, Any]:
+    """Glossary lines grouped by initial letter, and the letter index."""
+    items = [GlossaryItem(e.name.casefold(), "concept", e.name, e) for e in site.of_type("concept")]
+    for entry in site.entries:
+        for abbr in entry.get("abbreviations", []):
+            items.append(GlossaryItem(abbr["text"].casefold(), "abbreviation", abbr["text"], entry,
+                                      abbr.get("lang", "en"), abbr.get("translit")))
+    items.sort(key=lambda i: (i.sort_key, i.kind, i.entry.id))
+    groups: dict[str, list[GlossaryItem]] = {}
+    for item in items:
+        letter = item.text[:1].upper()
+        groups.setdefault(letter if letter.isalpha() else "#", []).append(item)
+    ordered = [(letter, f"letter-{ord(letter[0]):04x}", group) for letter, group in groups.items()]
+    return {"items": ordered, "letters": [(letter, anchor) for letter, anchor, _ in ordered]}
+
+
+def _involved(site: Site, events: list[Any], field: str) -> list[Any]:
+    """Entries named in ``field`` of any event, by name."""
+    ids = {ref.target for event in events for ref in event.get(field, [])}
+    return sorted((site.by_id[i] for i in ids), key=lambda e: (e.name.lower(), e.id))
 
 
 def _counts(site: Site, bibliography: Bibliography) -> list[tuple[Any, int]]:

@@ -8,6 +8,7 @@ and abort the build before anything is written (``mkdocs build`` exits non-zero)
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -45,6 +46,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             site_name=config.site_name,
             site_url=config.site_url or "",
             styles=tuple(self.config.styles),
+            edition=os.environ.get("SITE_EDITION") or None,
         )
 
     def on_files(self, files: Files, *, config) -> Files:

@@ -9,6 +9,7 @@ are thin shells around :func:`build`.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from .annotate import build_glossary
 from .citations import SiteCitations
 from .diagnostics import Diagnostics, Location
 from .emit import emit_site
+from .history import last_changed
+from .page_citation import PageCitations, page_bibliography, standalone_styles
 from .linker import Site, link
 from .loader import load_entries
 from .render import Renderer, make_environment
@@ -41,6 +44,8 @@ class ProjectConfig:
         styles: CSL style ids; the first is the default.
         cache_dir: where formatted citations are cached between builds (``None``: no cache).
         format_citations: run the citation engine (``check`` skips it).
+        edition: the site's edition (release tag) shown in "cite this page"; ``None`` for the living site.
+        use_history: take "last updated" dates from the Git history (golden tests turn it off).
     """
 
     root: Path
@@ -52,11 +57,15 @@ class ProjectConfig:
     styles: tuple[str, ...] = DEFAULT_STYLES
     cache_dir: Path | None = None
     format_citations: bool = True
+    edition: str | None = None
+    use_history: bool = True
 
     @classmethod
     def for_project(cls, root: Path, **options: Any) -> "ProjectConfig":
-        """The conventional layout under ``root``."""
+        """The conventional layout under ``root``; site name and URL from its ``mkdocs.yml`` if any."""
         root = root.resolve()
+        for name, value in _mkdocs_settings(root).items():
+            options.setdefault(name, value)
         return cls(root=root, content_dir=root / "content", bibliography_dir=root / "bibliography",
                    overrides_dir=root / "overrides" / "generator", cache_dir=root / ".cache" / "citations",
                    **options)
@@ -119,14 +128,40 @@ def build(config: ProjectConfig) -> BuildResult:
     if diagnostics.errors:
         return result
 
+    updated = last_changed(config.root) if config.use_history else {}
+    page_bib = page_bibliography(site.entries, config.site_name, config.site_url, config.edition, updated)
+    page_formatted = None
+    if config.format_citations:
+        page_cache = config.cache_dir / "pages" if config.cache_dir else Path(tempfile.mkdtemp())
+        page_formatter = CitationFormatter(page_bib, styles=list(config.styles), diagnostics=diagnostics,
+                                           cache_dir=page_cache,
+                                           style_files=standalone_styles(list(config.styles), page_cache / "styles"))
+        page_formatted = page_formatter.format([], list(page_bib.entries))
+    if diagnostics.errors:
+        return result
+
     env = make_environment([config.overrides_dir])
-    renderer = Renderer(env, site, citations, {"config": config, "bibliography": bibliography, "citations": citations},
-                        glossary=build_glossary(site.entries))
+    globals_ = {"config": config, "bibliography": bibliography, "citations": citations,
+                "page_citations": PageCitations(page_bib, page_formatted, list(config.styles)), "updated": updated}
+    renderer = Renderer(env, site, citations, globals_, glossary=build_glossary(site.entries))
     files = emit_site(site, bibliography, citations, renderer, config, diagnostics)
     if diagnostics.errors:
         return result
     result.files = files
     return result
+
+
+def _mkdocs_settings(root: Path) -> dict[str, str]:
+    """``site_name`` and ``site_url`` from ``root/mkdocs.yml`` (our own, trusted file)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: str(data[k]) for k in ("site_name", "site_url") if isinstance(data.get(k), str)}
 
 
 def _rel(path: Path, root: Path) -> str:

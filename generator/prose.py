@@ -163,6 +163,19 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+_TEMPLATE_SYNTAX = {ord("{"): "&#123;", ord("}"): "&#125;"}
+_MARKDOWN_SYNTAX = {**_TEMPLATE_SYNTAX, **{ord(c): f"&#{ord(c)};" for c in "[]*_`\\~^|"}}
+"""Characters written as references in rendered prose.
+
+Inline prose lands in a Markdown line of the generated page (a list item), which
+MkDocs parses again: there a literal ``[x](javascript:...)`` or ``{: onclick=...}``
+left by markdown-it would become a live link or attribute. Character references
+are inert for Markdown and decode to the same characters in HTML (also inside
+attribute values), so replacing them everywhere in the sanitised HTML is safe.
+Block prose sits in a raw ``<div>`` that MkDocs does not parse; only template
+syntax is neutralised there."""
+
+
 def sanitise(html: str) -> str:
     """Remove anything that is not plain, inert document markup."""
     return nh3.clean(
@@ -207,7 +220,12 @@ def render(
     html = _MD.renderInline(source) if inline else _MD.render(source)
     html = _PLACEHOLDER_RE.sub(lambda m: replacements[int(m.group(1))], html)
     html = _shift_headings(html)
-    return Markup(sanitise(html).strip())
+    html = sanitise(html).strip()
+    if inline:
+        # A line break could end the list item and start a Markdown block (a heading, a fence).
+        html = " ".join(html.splitlines())
+        return Markup(html.translate(_MARKDOWN_SYNTAX))
+    return Markup(html.translate(_TEMPLATE_SYNTAX))
 
 
 def plain_text(scanned: ScannedProse, link_text: Callable[[EntryLink], str]) -> str:

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import escaping, source_meta
+from .entry_meta import entry_json_ld
 from .bibliography import source_slug
 from .fields import Prose, RefValue
 from .loader import Entry
@@ -48,7 +49,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.filters["pre_text"] = escaping.pre_text
     env.filters["md_trusted"] = escaping.md_trusted
     env.globals.update(
-        meta=source_meta, seed_slug=source_slug, safe_url=escaping.safe_url,
+        meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld, safe_url=escaping.safe_url,
         style_names={"chicago-author-date": "Chicago (author-date)", "apa": "APA"},
     )
     return env

@@ -149,7 +149,7 @@ def csl_names(value: str) -> list[dict[str, str]]:
     names: list[dict[str, str]] = []
     for raw in split_multiple_persons_names(value):
         raw = raw.strip()
-        if not raw or raw.lower() == "others":
+        if not raw or raw.lower() in ("others", "and"):
             continue
         if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
             names.append({"literal": latex_to_text(raw[1:-1])})

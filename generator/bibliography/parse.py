@@ -9,6 +9,7 @@ code                       problem
 ``bib.io``                 a file cannot be read, or is not UTF-8
 ``bib.file-too-large``     a file is larger than :data:`MAX_FILE_BYTES` (5 MB); it is skipped
 ``bib.syntax``             a block bibtexparser cannot parse, or a field value it cannot read
+``bib.invalid-key``        an empty key, or one with spaces or any of ``,{}()"'#%=\\``
 ``bib.duplicate-key``      a key used twice, in one file or across files (the first one wins)
 ``bib.key-case``           keys that differ only in case (``Smith2011``/``smith2011``)
 ``bib.duplicate-field``    a field written twice in one entry (the entry is rejected)
@@ -58,6 +59,7 @@ MONTH_MACROS = {
 _IN_BOOK_TYPES = {"inbook", "incollection", "inproceedings", "conference", "inreference"}
 _NOT_INHERITED = {"crossref", "citedin", "ids", "shorthand", "key"}
 _MACRO_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+_VALID_KEY = re.compile(r"^[^\s,{}()\"'#%=\\~]+$")
 _CITEDIN_ITEM = re.compile(r"^([^\s:;,]+)(?::(\S+))?$")
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -248,6 +250,10 @@ class _Loader:
         if entry_type not in ENTRY_TYPES:
             self.error("bib.unknown-type", f"unknown entry type '@{block.entry_type}' for '{key}'", location,
                        hint=did_you_mean(entry_type, ENTRY_TYPES) or "see ENTRY_TYPES in generator/bibliography/csl.py")
+            return
+        if not _VALID_KEY.match(key):
+            self.error("bib.invalid-key", f"invalid key {key!r} in @{block.entry_type}", location,
+                       hint="a key is one word, without spaces or any of , { } ( ) \" ' # % = \\ ~")
             return
         if key in self.seen_keys:
             self.duplicate_key(key, location)

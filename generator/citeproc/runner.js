@@ -27,6 +27,8 @@
 const CSL = require("citeproc");
 const { Worker, isMainThread, parentPort, workerData } = require("worker_threads");
 
+const PARALLEL_FROM_ITEMS = 300;
+
 function readStdin() {
   return new Promise((resolve, reject) => {
     const chunks = [];
@@ -109,7 +111,9 @@ async function main() {
   const request = JSON.parse(await readStdin());
   const response = { engine: `citeproc-js ${CSL.PROCESSOR_VERSION}`, results: {}, errors: [] };
   const jobs = request.jobs || [];
-  const outcomes = jobs.length > 1
+  // A worker costs a second copy of citeproc-js (~0.5 s): worth it only for big registries.
+  const parallel = jobs.length > 1 && Object.keys(request.items).length >= PARALLEL_FROM_ITEMS;
+  const outcomes = parallel
     ? await Promise.all(jobs.map((job) => runInWorker(request, job)))
     : jobs.map((job) => runGuarded(request, job));
   jobs.forEach((job, index) => {

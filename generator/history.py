@@ -1,0 +1,45 @@
+"""Dates from the repository history: when each content file last changed.
+
+One ``git log`` walk gives every file's last commit date, so pages carry a
+"last updated" date that is the same on every build of the same commit (no clock,
+no file modification times). Outside a Git checkout the dates are simply absent.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import subprocess
+from pathlib import Path
+
+
+def last_changed(root: Path) -> dict[str, _dt.date]:
+    """Path (relative to ``root``, POSIX) -> date (UTC) of the last commit touching it."""
+    try:
+        run = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", "."],
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if run.returncode != 0:
+        return {}
+    prefix = _prefix(root)
+    dates: dict[str, _dt.date] = {}
+    current: _dt.date | None = None
+    for line in run.stdout.splitlines():
+        if line.startswith("\x00"):
+            current = _dt.datetime.fromtimestamp(int(line[1:]), _dt.timezone.utc).date()
+        elif line and current is not None:
+            path = line[len(prefix):] if prefix and line.startswith(prefix) else line
+            dates.setdefault(path, current)
+    return dates
+
+
+def _prefix(root: Path) -> str:
+    """The project's folder inside the Git work tree ('' at the top)."""
+    try:
+        run = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-prefix"], capture_output=True,
+                             text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return run.stdout.strip() if run.returncode == 0 else ""
