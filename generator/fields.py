@@ -127,6 +127,8 @@ def _yaml11_surprise(node: YScalar) -> str | None:
     if not node.plain:
         return None
     tag = _YAML11.resolve(yaml.ScalarNode, node.value, (True, False)).rsplit(":", 1)[-1]
+    if node.value in ("y", "Y", "n", "N"):
+        tag = "bool"  # booleans in the YAML 1.1 spec (and Go's yaml.v2), though not in PyYAML
     if tag == "int" and re.fullmatch(r"[1-9][0-9]*|0", node.value):
         return None  # a decimal number reads the same as its text
     if tag in ("bool", "float", "int", "timestamp", "null"):

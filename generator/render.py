@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
-from . import escaping, source_meta
+from . import bibliography_stats, escaping, source_meta
 from .entry_meta import entry_json_ld
 from .bibliography import source_slug
 from .fields import Prose, RefValue
@@ -49,7 +49,9 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.filters["pre_text"] = escaping.pre_text
     env.filters["md_trusted"] = escaping.md_trusted
     env.globals.update(
-        meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld, safe_url=escaping.safe_url,
+        meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld,
+        seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,
+        short_reference=bibliography_stats.short_reference, safe_url=escaping.safe_url,
         style_names={"chicago-author-date": "Chicago (author-date)", "apa": "APA"},
     )
     return env

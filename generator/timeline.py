@@ -331,6 +331,33 @@ def short_name(org: Entry) -> str:
     return org.name
 
 
+def short_labels(orgs: Iterable[Entry], limit: int = 18) -> dict[str, str]:
+    """Distinct short labels for organisations, by id.
+
+    The English abbreviation where there is one; else the name, cut before " of " when
+    long ("Customs Union of Belarus, Kazakhstan and Russia" -> "Customs Union"). Labels
+    that would coincide get the founding year ("Customs Union (1995)").
+    """
+    orgs = list(orgs)
+    base: dict[str, str] = {}
+    for org in orgs:
+        label = short_name(org)
+        if label == org.name and len(label) > limit and " of " in label:
+            label = label.split(" of ", 1)[0]
+        base[org.id] = label
+    counts: dict[str, int] = {}
+    for label in base.values():
+        counts[label] = counts.get(label, 0) + 1
+    out: dict[str, str] = {}
+    for org in orgs:
+        label = base[org.id]
+        if counts[label] > 1:
+            founded = _range(org.get("founded") or [])
+            label = f"{label} ({int(founded.lo)})" if founded else f"{label} ({org.id})"
+        out[org.id] = _clip(label, limit + 7)
+    return out
+
+
 def _text_width(label: str) -> float:
     return len(label) * _FONT_CHAR
 
@@ -712,7 +739,8 @@ def country_timeline(country: Entry, site: Site, *, today_year: int) -> Markup |
         by_org.setdefault(period.organisation.id, []).append(period)
     if not by_org:
         return None
-    rows = sorted((_Row(_clip(short_name(ps[0].organisation)), ps[0].organisation.name, ps)
+    labels = short_labels(site.of_type("organisation"))
+    rows = sorted((_Row(labels[ps[0].organisation.id], ps[0].organisation.name, ps)
                    for ps in by_org.values()), key=_row_key)
     n = len(rows)
     desc = _desc(f"Timeline of {country.name}'s membership in {n} organisation{'s' if n != 1 else ''}, "
@@ -758,14 +786,16 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
         oid: min((p.first(left) for (c, o), ps in periods.items() if o == oid for p in ps), default=left)
         for oid in orgs
     }
+    labels = short_labels(site.of_type("organisation"))
     columns = sorted(orgs.values(), key=lambda o: (group_names.index(_group_of(o)), first_start[o.id],
-                                                   short_name(o).lower(), o.id))
+                                                   labels[o.id].lower(), o.id))
     rows = sorted(countries.values(), key=lambda c: (c.name.lower(), c.id))
     prefix = "tl-overview"
 
     cell_w, cell_h, gap, group_gap = 30, 18, 2, 10
     label_w = min(max((_text_width(c.name) for c in rows), default=60) + 12, 24 * _FONT_CHAR)
-    header_h = 20 + min(max((_text_width(_clip(short_name(o), 18)) for o in columns), default=30), 18 * _FONT_CHAR) * 0.72
+    header_w = max((_text_width(labels[o.id]) * 0.9 for o in columns), default=30)
+    header_h = 20 + header_w * math.sin(math.radians(50))
     x = _PAD + label_w
     col_x: list[float] = []
     for i, org in enumerate(columns):
@@ -773,7 +803,7 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
             x += group_gap
         col_x.append(x)
         x += cell_w + gap
-    width = max(x + _PAD + 10, 420)
+    width = max(x + max(header_w * math.cos(math.radians(50)) - cell_w / 2, 0) + _PAD, 420)
     top = 22 + header_h
     grid_h = len(rows) * (cell_h + gap)
 
@@ -789,7 +819,7 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
     for cx, org in zip(col_x, columns):
         hx, hy = cx + cell_w / 2 + 3, top - 6
         body.el("text", {"class": "tl-col-label", "x": hx, "y": hy, "transform": f"rotate(-50 {_n(hx)} {_n(hy)})"},
-                _clip(short_name(org), 18), tooltip=org.name)
+                labels[org.id], tooltip=org.name)
     body.close("g")
 
     used: set[str] = set()
@@ -810,7 +840,7 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
                 body.el("rect", {"class": "tl-cell", "x": cx, "y": y, "width": cell_w, "height": cell_h})
                 continue
             words = "; then ".join(p.text for p in sorted(cell, key=_period_key))
-            memberships.append(f"{short_name(org)} ({words})")
+            memberships.append(f"{org.name} ({words})")
             body.open("g", {"class": "tl-cell-group"}, tooltip=f"{country.name}, {org.name}: {words}")
             body.el("rect", {"class": "tl-cell", "x": cx, "y": y, "width": cell_w, "height": cell_h})
             scale = _Scale(left, right, cx + 1, cx + cell_w - 1)

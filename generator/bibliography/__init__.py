@@ -12,7 +12,7 @@ from generator.bibliography.csl import ENTRY_TYPES, to_csl
 from generator.bibliography.export import to_bibtex, to_csl_json, to_ris
 from generator.bibliography.formatter import DEFAULT_STYLES, CitationFormatter, FormattedCitations
 from generator.bibliography.latex import latex_to_rich, latex_to_text
-from generator.bibliography.model import LOCATOR_LABELS, Bibliography, BibEntry, CiteItem
+from generator.bibliography.model import LOCATOR_LABELS, BibEntry, Bibliography, CiteItem
 from generator.bibliography.parse import MAX_FIELD_CHARS, MAX_FILE_BYTES, load_bibliography
 from generator.bibliography.slug import source_slug
 

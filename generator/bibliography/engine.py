@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ def available_styles() -> list[str]:
     return sorted(path.stem for path in STYLES_DIR.glob("*.csl"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
@@ -52,7 +52,7 @@ def locale_xml() -> str:
     return _read(LOCALES_DIR / "locales-en-US.xml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def engine_fingerprint() -> str:
     """Changes when the engine or the runner changes (part of every cache key)."""
     digest = hashlib.sha256()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from generator.bibliography.model import Bibliography, BibEntry
+from generator.bibliography.model import BibEntry, Bibliography
 
 #: Fields never exported: resolved away (``crossref``) or internal to the site (``citedin``).
 NOT_EXPORTED = frozenset({"crossref", "citedin"})

@@ -24,9 +24,10 @@ import hashlib
 import html
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from generator.bibliography.engine import (
     EngineError,
@@ -133,6 +134,47 @@ class _Cache:
         self.dirty.clear()
 
 
+@dataclass
+class _Job:
+    """What one style still needs from the engine."""
+
+    style: str
+    order_key: str
+    bibliography: bool = False
+    clusters: list[tuple[int, str, list[dict[str, Any]]]] = field(default_factory=list)
+
+    def request(self) -> dict[str, Any]:
+        return {"style": self.style, "bibliography": self.bibliography,
+                "clusters": [cluster for _, _, cluster in self.clusters]}
+
+
+@dataclass
+class _Plan:
+    """One :meth:`CitationFormatter.format` call: the registry, cached results, queued jobs."""
+
+    items: dict[str, dict[str, Any]]
+    registry: str
+    peers_digest: dict[str, str]
+    clusters: list[str | None]
+    style_xml: dict[str, str] = field(default_factory=dict)
+    references: dict[str, dict[str, str]] = field(default_factory=dict)
+    pending_refs: dict[str, dict[str, str]] = field(default_factory=dict)
+    order: dict[str, list[str]] = field(default_factory=dict)
+    jobs: list[_Job] = field(default_factory=list)
+
+    @classmethod
+    def for_bibliography(cls, bib: Bibliography, cluster_count: int) -> _Plan:
+        items = {key: entry.csl for key, entry in bib.entries.items()}
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key, csl in items.items():
+            groups[_peer_group(csl)].append(key)
+        peers_digest = {}
+        for keys in groups.values():
+            digest = _digest([items[key] for key in sorted(keys)])
+            peers_digest.update(dict.fromkeys(keys, digest))
+        return cls(items, _digest(sorted(items.items())), peers_digest, [None] * cluster_count)
+
+
 class CitationFormatter:
     """Formats citations and references of one bibliography in the configured CSL styles.
 
@@ -206,86 +248,67 @@ class CitationFormatter:
                 found.append(Diagnostic("cite.unknown-key", f"reference to unknown key '{key}'",
                                         Location("bibliography"), Severity.ERROR,
                                         did_you_mean(key, self.bib.entries)))
-        items = {key: entry.csl for key, entry in self.bib.entries.items()}
-        registry = _digest(sorted(items.items()))
-        groups: dict[str, list[str]] = defaultdict(list)
-        for key, csl in items.items():
-            groups[_peer_group(csl)].append(key)
-        group_digests = {name: _digest([items[key] for key in sorted(keys)]) for name, keys in groups.items()}
-        peers_digest = {key: group_digests[name] for name, keys in groups.items() for key in keys}
         csl_clusters = [self._cluster_items(cluster, found) for cluster in clusters]
-
-        style_xml: dict[str, str] = {}
-        for style in self.styles:
+        plan = _Plan.for_bibliography(self.bib, len(clusters))
+        for index, style in enumerate(self.styles):
             xml = self._style_xml(style, found)
             if xml is not None:
-                style_xml[style] = xml
-        default_style = self.styles[0] if self.styles else None
-
-        references: dict[str, dict[str, str]] = {style: {} for style in self.styles}
-        order: dict[str, list[str]] = {style: [] for style in self.styles}
-        out_clusters: list[str | None] = [None] * len(clusters)
-        jobs: dict[str, dict[str, Any]] = {}
-        pending_refs: dict[str, dict[str, str]] = {}
-        pending_clusters: list[tuple[int, str]] = []
-
-        for style, xml in style_xml.items():
-            fingerprint = _digest(xml, engine_fingerprint())
-            table = f"references-{style}"
-            pending_refs[style] = {}
-            for key in items:
-                ref_key = _digest(fingerprint, peers_digest[key], key)
-                cached = self.cache.get(table, ref_key)
-                if cached is None:
-                    pending_refs[style][key] = ref_key
-                else:
-                    references[style][key] = cached
-            order_key = _digest(fingerprint, registry)
-            cached_order = self.cache.get(f"order-{style}", order_key)
-            if cached_order is None or pending_refs[style]:
-                jobs[style] = {"style": style, "bibliography": True, "clusters": [], "order_key": order_key}
-            else:
-                order[style] = cached_order
-            if style == default_style:
-                for index, cluster in enumerate(csl_clusters):
-                    if not cluster:
-                        continue  # only unknown keys: reported, shown unformatted
-                    cluster_key = _digest(fingerprint, registry, cluster)
-                    cached_cluster = self.cache.get(f"clusters-{style}", cluster_key)
-                    if cached_cluster is None:
-                        pending_clusters.append((index, cluster_key))
-                        job = jobs.setdefault(style, {"style": style, "bibliography": False, "clusters": [],
-                                                      "order_key": order_key})
-                        job["clusters"].append(cluster)
-                    else:
-                        out_clusters[index] = cached_cluster
-
-        if jobs:
-            self._run(jobs, items, style_xml, references, order, pending_refs, pending_clusters,
-                      out_clusters, found)
+                self._plan_style(plan, style, xml, csl_clusters if index == 0 else [])
+        if plan.jobs:
+            self._run(plan, found)
         self.cache.save()
 
-        final_clusters = [
+        out_clusters = [
             text if text is not None else self._fallback_cluster(clusters[index])
-            for index, text in enumerate(out_clusters)
+            for index, text in enumerate(plan.clusters)
         ]
+        references = {style: plan.references.get(style, {}) for style in self.styles}
+        order = {style: plan.order.get(style) or sorted(plan.items, key=str.casefold) for style in self.styles}
         for style in self.styles:
-            for key in items:
+            for key in plan.items:
                 references[style].setdefault(key, self._fallback_reference(style, key))
-            if not order[style]:
-                order[style] = sorted(items, key=str.casefold)
         self.diagnostics.extend(found)
-        return FormattedCitations(final_clusters, references, order, found)
+        return FormattedCitations(out_clusters, references, order, found)
 
-    def _run(self, jobs: dict[str, dict[str, Any]], items: dict[str, Any], style_xml: dict[str, str],
-             references: dict[str, dict[str, str]], order: dict[str, list[str]],
-             pending_refs: dict[str, dict[str, str]], pending_clusters: list[tuple[int, str]],
-             out_clusters: list[str | None], found: list[Diagnostic]) -> None:
+    def _plan_style(self, plan: _Plan, style: str, xml: str, clusters: list[list[dict[str, Any]]]) -> None:
+        """Take what the cache has for one style; queue a job for the rest."""
+        plan.style_xml[style] = xml
+        fingerprint = _digest(xml, engine_fingerprint())
+        references = plan.references.setdefault(style, {})
+        pending = plan.pending_refs.setdefault(style, {})
+        for key in plan.items:
+            ref_key = _digest(fingerprint, plan.peers_digest[key], key)
+            cached = self.cache.get(f"references-{style}", ref_key)
+            if cached is None:
+                pending[key] = ref_key
+            else:
+                references[key] = cached
+        order_key = _digest(fingerprint, plan.registry)
+        job = _Job(style, order_key)
+        cached_order = self.cache.get(f"order-{style}", order_key)
+        if cached_order is None or pending:
+            job.bibliography = True
+        else:
+            plan.order[style] = cached_order
+        for index, cluster in enumerate(clusters):
+            if not cluster:
+                continue  # only unknown keys: reported, shown unformatted
+            cluster_key = _digest(fingerprint, plan.registry, cluster)
+            cached_cluster = self.cache.get(f"clusters-{style}", cluster_key)
+            if cached_cluster is None:
+                job.clusters.append((index, cluster_key, cluster))
+            else:
+                plan.clusters[index] = cached_cluster
+        if job.bibliography or job.clusters:
+            plan.jobs.append(job)
+
+    def _run(self, plan: _Plan, found: list[Diagnostic]) -> None:
+        """One citeproc-js process for every queued job; results go to the plan and the cache."""
         request = {
-            "items": items,
-            "styles": {style: style_xml[style] for style in jobs},
+            "items": plan.items,
+            "styles": {job.style: plan.style_xml[job.style] for job in plan.jobs},
             "locales": {"en-US": locale_xml()},
-            "jobs": [{key: value for key, value in job.items() if key != "order_key"} for job in jobs.values()],
+            "jobs": [job.request() for job in plan.jobs],
         }
         self.engine_runs += 1
         try:
@@ -297,25 +320,26 @@ class CitationFormatter:
         for message in response.get("errors", []):
             found.append(Diagnostic("cite.engine", f"citeproc-js: {message}",
                                     Location("generator/citeproc/runner.js"), Severity.ERROR))
-        for style, job in jobs.items():
-            result = response["results"].get(style)
-            if not isinstance(result, dict):
-                continue
-            if job["bibliography"]:
-                formatted = result.get("references", {})
-                for key, ref_key in pending_refs[style].items():
-                    if key in formatted:
-                        references[style][key] = formatted[key]
-                        self.cache.put(f"references-{style}", ref_key, formatted[key])
-                        self.formatted += 1
-                order[style] = list(result.get("order", []))
-                self.cache.put(f"order-{style}", job["order_key"], order[style])
-            texts = result.get("clusters", [])
-            for (index, cluster_key), text in zip(pending_clusters if job["clusters"] else [], texts):
-                if text is not None:
-                    out_clusters[index] = text
-                    self.cache.put(f"clusters-{style}", cluster_key, text)
+        for job in plan.jobs:
+            result = response["results"].get(job.style)
+            if isinstance(result, dict):
+                self._take(plan, job, result)
+
+    def _take(self, plan: _Plan, job: _Job, result: dict[str, Any]) -> None:
+        if job.bibliography:
+            formatted = result.get("references", {})
+            for key, ref_key in plan.pending_refs[job.style].items():
+                if key in formatted:
+                    plan.references[job.style][key] = formatted[key]
+                    self.cache.put(f"references-{job.style}", ref_key, formatted[key])
                     self.formatted += 1
+            plan.order[job.style] = list(result.get("order", []))
+            self.cache.put(f"order-{job.style}", job.order_key, plan.order[job.style])
+        for (index, cluster_key, _), text in zip(job.clusters, result.get("clusters", []), strict=False):
+            if text is not None:
+                plan.clusters[index] = text
+                self.cache.put(f"clusters-{job.style}", cluster_key, text)
+                self.formatted += 1
 
     @staticmethod
     def _fallback_cluster(cluster: list[CiteItem]) -> str:

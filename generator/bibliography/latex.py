@@ -22,8 +22,6 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latex2text import get_default_latex_context_db as _text_context_db
-from pylatexenc.macrospec import MacroSpec
-from pylatexenc.latexwalker import get_default_latex_context_db as _walker_context_db
 from pylatexenc.latexwalker import (
     LatexCharsNode,
     LatexCommentNode,
@@ -34,6 +32,8 @@ from pylatexenc.latexwalker import (
     LatexSpecialsNode,
     LatexWalker,
 )
+from pylatexenc.latexwalker import get_default_latex_context_db as _walker_context_db
+from pylatexenc.macrospec import MacroSpec
 
 _ITALIC = {"emph", "textit", "textsl", "mkbibemph", "itshape", "it", "em"}
 _BOLD = {"textbf", "mkbibbold", "bf", "bfseries"}

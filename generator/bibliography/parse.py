@@ -42,7 +42,7 @@ from bibtexparser import model as bp
 
 from generator.bibliography.csl import ENTRY_TYPES, VERBATIM_FIELDS, to_csl
 from generator.bibliography.latex import latex_to_text
-from generator.bibliography.model import Bibliography, BibEntry
+from generator.bibliography.model import BibEntry, Bibliography
 from generator.bibliography.slug import source_slug
 from generator.diagnostics import Diagnostics, Location, did_you_mean, relative_path
 

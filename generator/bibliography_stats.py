@@ -1,0 +1,29 @@
+"""Counts and short labels for the bibliography page's filters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+
+def seed_counts(entries: dict[str, Any]) -> list[tuple[str, int]]:
+    """(citing text's key, number of works it cites), by key."""
+    counts = Counter(seed for e in entries.values() for seed in {s for s, _ in e.cited_in})
+    return sorted(counts.items())
+
+
+def type_counts(entries: dict[str, Any]) -> list[tuple[str, int]]:
+    """(BibTeX entry type, number of works), by type."""
+    return sorted(Counter(e.entry_type for e in entries.values()).items())
+
+
+def short_reference(entries: dict[str, Any], key: str) -> str:
+    """"Troitskiy 2020"-style label of a work, or its key if it is not in the bibliography."""
+    entry = entries.get(key)
+    if entry is None:
+        return key
+    csl = entry.csl
+    names = csl.get("author") or csl.get("editor") or [{}]
+    name = names[0].get("family") or names[0].get("literal") or key
+    year = ((csl.get("issued") or {}).get("date-parts") or [[""]])[0][0]
+    return f"{name} {year}".strip()
