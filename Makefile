@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := generator/citeproc/node_modules/.installed
+BROWSER_STAMP := tests/browser/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -18,7 +19,7 @@ serve: install
 check: install
 	$(BIN)/python -m generator check
 
-test: install browser-deps
+test: install browser-deps $(BROWSER_STAMP)
 	$(BIN)/python -m pytest
 
 install: $(STAMP) $(NODE_STAMP)
@@ -31,6 +32,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 $(NODE_STAMP): generator/citeproc/package.json generator/citeproc/package-lock.json
 	cd generator/citeproc && npm ci --no-audit --no-fund --silent
+	touch $@
+
+# axe-core for the accessibility checks in the browser tests.
+$(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
 	touch $@
 
 # Debian's chromium for the browser tests (never `playwright install`).

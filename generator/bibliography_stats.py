@@ -27,3 +27,19 @@ def short_reference(entries: dict[str, Any], key: str) -> str:
     name = names[0].get("family") or names[0].get("literal") or key
     year = ((csl.get("issued") or {}).get("date-parts") or [[""]])[0][0]
     return f"{name} {year}".strip()
+
+
+def works_cited_by(bibliography: Any, seed: str) -> list[tuple[str, list[str]]]:
+    """(key, locators) of every work ``seed`` cites, by key; locators as given in ``citedin``."""
+    found = []
+    for key, entry in bibliography.entries.items():
+        locators = [loc for s, loc in entry.cited_in if s == seed]
+        if any(s == seed for s, _ in entry.cited_in):
+            found.append((key, [loc for loc in locators if loc]))
+    return sorted(found)
+
+
+def disagreements_citing(site: Any, seed: str) -> list[str]:
+    """Ids of disagreements in which a position cites ``seed``."""
+    return [d.id for d in site.of_type("disagreement")
+            if any(s["key"].key == seed for p in d.positions for s in p["sources"])]

@@ -17,6 +17,19 @@ from .schema import json_schemas
 from .types import ENTRY_TYPES
 
 REDIRECT_TEMPLATE = "redirect.html.jinja"
+DATA_DESCRIPTIONS = {
+    "datapackage.json": "Frictionless Data Package describing every table.",
+    "organisations.csv": "Organisations: id, names, kind, founding and dissolution dates.",
+    "organisations.json": "Organisations as JSON.",
+    "memberships.csv": "Memberships: organisation, country, role, period, status changes, sources.",
+    "memberships.json": "Memberships as JSON.",
+    "events.csv": "Events: id, date, kind, organisations and countries involved.",
+    "events.json": "Events as JSON.",
+    "concepts.csv": "Concepts with their one-sentence definitions.",
+    "concepts.json": "Concepts as JSON.",
+    "countries.csv": "Countries with ISO 3166-1 codes.",
+    "countries.json": "Countries as JSON.",
+}
 
 
 def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, renderer: Renderer,
@@ -50,6 +63,15 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     put("sources/index.md", renderer.page(["bibliography.md.jinja"], "sources/index.md", "sources/"))
     put("data/bibliography.bib", to_bibtex(bibliography))
     put("data/bibliography.json", to_csl_json(bibliography))
+    downloads = [("bibliography.bib", "bibliography.bib", "Every source as BibTeX."),
+                 ("bibliography.json", "bibliography.json", "Every source as CSL-JSON.")]
+    from .datapackage import data_files  # TEMP lazy import until the module lands
+
+    for path, content in sorted(data_files(site, bibliography, config.edition or "living").items()):
+        put(path, content)
+        name = path.removeprefix("data/")
+        downloads.append((name, name, DATA_DESCRIPTIONS.get(name, "")))
+    put("data/index.md", renderer.page(["data.md.jinja"], "data/index.md", "data/", downloads=downloads))
 
     put("glossary.md", renderer.page(["glossary.md.jinja"], "glossary.md", "glossary/", **glossary_items(site)))
     events = sorted(site.of_type("event"), key=lambda e: (e.first_date, e.name))

@@ -43,3 +43,14 @@ def _prefix(root: Path) -> str:
     except (OSError, subprocess.SubprocessError):
         return ""
     return run.stdout.strip() if run.returncode == 0 else ""
+
+
+def last_commit_epoch(root: Path) -> int | None:
+    """Unix time of the last commit of the checkout holding ``root`` (``None`` outside Git)."""
+    try:
+        run = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
+                             text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = run.stdout.strip()
+    return int(value) if run.returncode == 0 and value.isdigit() else None

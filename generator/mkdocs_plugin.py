@@ -17,6 +17,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .history import last_commit_epoch
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
 
 log = logging.getLogger("mkdocs.plugins.companion")
@@ -48,6 +49,15 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             styles=tuple(self.config.styles),
             edition=os.environ.get("SITE_EDITION") or None,
         )
+
+    def on_config(self, config):
+        # Reproducible builds: MkDocs stamps the sitemap with the build time unless
+        # SOURCE_DATE_EPOCH is set; take it from the last commit, as the page dates are.
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            epoch = last_commit_epoch(Path(config.config_file_path).resolve().parent)
+            if epoch is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        return config
 
     def on_files(self, files: Files, *, config) -> Files:
         result = build(self._project(config))

@@ -51,7 +51,8 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.globals.update(
         meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld,
         seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,
-        short_reference=bibliography_stats.short_reference, safe_url=escaping.safe_url,
+        short_reference=bibliography_stats.short_reference, works_cited_by=bibliography_stats.works_cited_by,
+        disagreements_citing=bibliography_stats.disagreements_citing, safe_url=escaping.safe_url,
         style_names={"chicago-author-date": "Chicago (author-date)", "apa": "APA"},
     )
     return env

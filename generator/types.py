@@ -255,5 +255,35 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
     ),
 )
 
+OUTLINE_SECTION = Record(
+    name="outline section",
+    fields=(
+        Field("title", Text(max_length=300, single_line=True), "The section's title as the text gives it.",
+              required=True),
+        Field("locator", Text(max_length=300, single_line=True),
+              "Where it is: a page range, or the section name where the text has no pages."),
+        Field("summary", Markdown(), "What the section does, in the site's own words, cited.", required=True),
+    ),
+)
+
+ENTRY_TYPES = ENTRY_TYPES + (
+    EntryType(
+        name="guide", plural="Reading guides", folder="guides", url_prefix="guides",
+        doc="A reading guide to one of the texts the companion accompanies.",
+        fields=_with(COMMON_FIELDS, extra=(
+            Field("work", Cite(), "BibTeX key of the text the guide is about.", required=True),
+            Field("question", Markdown(), "The question the text asks.", required=True),
+            Field("abstract", Markdown(), "A neutral abstract in the site's own words, cited.", required=True),
+            Field("argument", ListOf(Markdown(), min_items=1), "The argument in a few steps, each cited.",
+                  required=True),
+            Field("outline", ListOf(OUTLINE_SECTION, min_items=1), "The text's sections in order.", required=True),
+            Field("concepts", ListOf(Ref(("concept",))), "Concepts the text introduces or relies on."),
+            Field("organisations", ListOf(Ref(("organisation",))), "Organisations the text discusses."),
+            Field("events", ListOf(Ref(("event",))), "Events the text discusses."),
+            Field("countries", ListOf(Ref(("country",))), "Countries the text discusses."),
+        )),
+    ),
+)
+
 TYPES_BY_NAME: dict[str, EntryType] = {t.name: t for t in ENTRY_TYPES}
 TYPES_BY_FOLDER: dict[str, EntryType] = {t.folder: t for t in ENTRY_TYPES}
