@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from .bibliography import Bibliography, source_slug, to_bibtex, to_csl_json, to_ris
 from .citations import SiteCitations
 from .codes import CODES
@@ -114,7 +116,7 @@ def glossary_items(site: Site) -> dict[str, Any]:
     for item in items:
         letter = item.text[:1].upper()
         groups.setdefault(letter if letter.isalpha() else "#", []).append(item)
-    ordered = [(letter, f"letter-{ord(letter[0]):04x}", group) for letter, group in groups.items()]
+    ordered = [(letter, Markup(f"letter-{ord(letter[0]):04x}"), group) for letter, group in groups.items()]
     return {"items": ordered, "letters": [(letter, anchor) for letter, anchor, _ in ordered]}
 
 
