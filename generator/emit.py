@@ -12,6 +12,7 @@ from .bibliography import Bibliography, source_slug, to_bibtex, to_csl_json, to_
 from .citations import SiteCitations
 from .codes import CODES
 from .diagnostics import Diagnostics, Location
+from .datapackage import data_files
 from .linker import Site
 from .reference_docs import field_reference
 from .render import Renderer
@@ -31,6 +32,8 @@ DATA_DESCRIPTIONS = {
     "concepts.json": "Concepts as JSON.",
     "countries.csv": "Countries with ISO 3166-1 codes.",
     "countries.json": "Countries as JSON.",
+    "sources.csv": "Sources: one row per work of the bibliography, for looking up the source keys in the other tables.",
+    "sources.json": "Sources as JSON.",
 }
 
 
@@ -67,9 +70,8 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     put("data/bibliography.json", to_csl_json(bibliography))
     downloads = [("bibliography.bib", "bibliography.bib", "Every source as BibTeX."),
                  ("bibliography.json", "bibliography.json", "Every source as CSL-JSON.")]
-    from .datapackage import data_files  # TEMP lazy import until the module lands
-
-    for path, content in sorted(data_files(site, bibliography, config.edition or "living").items()):
+    for path, content in sorted(data_files(site, bibliography, config.edition or "living",
+                                           site_url=config.site_url).items()):
         put(path, content)
         name = path.removeprefix("data/")
         downloads.append((name, name, DATA_DESCRIPTIONS.get(name, "")))
@@ -82,6 +84,10 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
         organisations=_involved(site, events, "organisations"),
         countries=_involved(site, events, "countries"),
         kinds=sorted({e.kind for e in events})))
+    rows = sorted(((site.by_id[cid], m) for cid, ms in site.memberships.items() for m in ms),
+                  key=lambda r: (r[0].name.lower(), r[1].organisation.name.lower()))
+    put("timeline.md", renderer.page(["timeline.md.jinja"], "timeline.md", "timeline/",
+                                     chart=renderer.globals["timelines"].overview(), rows=rows))
     put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography)))
     put("reference/fields.md", renderer.page(["reference/fields.md.jinja"], "reference/fields.md",
                                              "reference/fields/", reference=field_reference()))

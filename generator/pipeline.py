@@ -22,10 +22,11 @@ from .citations import SiteCitations
 from .diagnostics import Diagnostics, Location
 from .emit import emit_site
 from .history import last_changed
+from .timeline import present_year
 from .page_citation import PageCitations, page_bibliography, standalone_styles
 from .linker import Site, link
 from .loader import load_entries
-from .render import Renderer, make_environment
+from .render import Renderer, Timelines, make_environment
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 
@@ -46,6 +47,7 @@ class ProjectConfig:
         format_citations: run the citation engine (``check`` skips it).
         edition: the site's edition (release tag) shown in "cite this page"; ``None`` for the living site.
         use_history: take "last updated" dates from the Git history (golden tests turn it off).
+        today_year: the "present" of open-ended timelines; ``None``: from ``SOURCE_DATE_EPOCH`` or the clock.
     """
 
     root: Path
@@ -59,6 +61,7 @@ class ProjectConfig:
     format_citations: bool = True
     edition: str | None = None
     use_history: bool = True
+    today_year: int | None = None
 
     @classmethod
     def for_project(cls, root: Path, **options: Any) -> "ProjectConfig":
@@ -141,7 +144,8 @@ def build(config: ProjectConfig) -> BuildResult:
         return result
 
     env = make_environment([config.overrides_dir])
-    globals_ = {"config": config, "bibliography": bibliography, "citations": citations,
+    today_year = config.today_year or present_year()
+    globals_ = {"today_year": today_year, "timelines": Timelines(site, today_year), "config": config, "bibliography": bibliography, "citations": citations,
                 "page_citations": PageCitations(page_bib, page_formatted, list(config.styles)), "updated": updated}
     renderer = Renderer(env, site, citations, globals_, glossary=build_glossary(site.entries))
     files = emit_site(site, bibliography, citations, renderer, config, diagnostics)

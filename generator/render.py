@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import bibliography_stats, escaping, source_meta
 from .entry_meta import entry_json_ld
+from .timeline import country_timeline, organisation_timeline, overview_chart
 from .bibliography import source_slug
 from .fields import Prose, RefValue
 from .loader import Entry
@@ -207,3 +208,20 @@ class Renderer:
 
 
 TemplateCallable = Callable[..., str]
+
+
+class Timelines:
+    """Membership charts for templates (``timelines.organisation(entry)``), drawn for one "present" year."""
+
+    def __init__(self, site: Any, today_year: int) -> None:
+        self.site = site
+        self.today_year = today_year
+
+    def organisation(self, entry: Entry) -> Markup | None:
+        return organisation_timeline(entry, self.site, today_year=self.today_year)
+
+    def country(self, entry: Entry) -> Markup | None:
+        return country_timeline(entry, self.site, today_year=self.today_year)
+
+    def overview(self) -> Markup:
+        return overview_chart(self.site, today_year=self.today_year)

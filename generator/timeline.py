@@ -69,6 +69,7 @@ _BAR = 10
 _THIN = 5
 _TAIL = 22
 _FONT_CHAR = 6.6
+_LEGEND_CHAR = 5.4
 _MAX_LABEL = 26
 
 TIMELINE_CSS = """\
@@ -91,7 +92,7 @@ TIMELINE_CSS = """\
 .tl-chart .tl-observer { fill: var(--md-default-bg-color, #fff); stroke: var(--md-accent-fg-color, #526cfe);
   stroke-width: 1.5; }
 .tl-chart .tl-other { fill: var(--md-default-fg-color--light, #767676); }
-.tl-chart .tl-suspended { fill-opacity: .25; stroke-width: 1; }
+.tl-chart .tl-suspended { fill-opacity: .75; }
 [data-md-color-scheme="slate"] .tl-chart .tl-member { fill: var(--md-accent-fg-color, #526cfe);
   stroke: var(--md-accent-fg-color, #526cfe); }
 .tl-chart .tl-hatch-line { fill: var(--md-default-fg-color, #333); }
@@ -170,8 +171,7 @@ class Period:
         end: where the end can fall; ``None`` while the membership lasts.
         end_kind: ``closed`` (a ``to`` date or a withdrawal), ``dissolved`` (the
             organisation ended) or ``open`` (continuing).
-        segments: active and suspended stretches between start and end.
-        changes: status changes, in date order.
+        changes: status changes, in date order (:meth:`segments` cuts the bar at them).
         text: the period in words, for tooltips and the chart description.
     """
 
@@ -186,6 +186,7 @@ class Period:
     text: str = ""
 
     def first(self, fallback: float) -> float:
+        """The earliest year the period can start, or ``fallback`` when no start is recorded."""
         return self.start.lo if self.start else fallback
 
     def segments(self, left: float, right: float) -> list[Segment]:
@@ -236,7 +237,8 @@ def _range(alternatives: Sequence[dict]) -> Range | None:
         return None
     lows, highs = [], []
     for value in values:
-        lo = _year_of(value.lower)
+        # An interval open at the start ("../2005") has no first day: count it from its last.
+        lo = _year_of(value.lower if value.lower > (1, 1, 1) else value.upper)
         lows.append(lo)
         if _is_fuzzy(value) and not value.is_open and value.upper[0] < 9999:
             highs.append(_year_after(value.upper))
@@ -392,6 +394,7 @@ class _Svg:
 
 def _defs(svg: _Svg, prefix: str) -> None:
     """Hatching for uncertain dates and fade masks for open ends; ids carry the chart's prefix."""
+    prefix = _esc(prefix)
     svg.raw("<defs>")
     svg.raw(f'<pattern id="{prefix}-hatch" width="4" height="4" patternUnits="userSpaceOnUse" '
             f'patternTransform="rotate(45)"><rect class="tl-hatch-line" width="1.5" height="4"/></pattern>')
@@ -447,6 +450,12 @@ def _bar_box(style: str, cy: float, height: float = _BAR, thin: float = _THIN) -
     return cy - h / 2, h
 
 
+def _suspended_box(y: float, h: float) -> tuple[float, float]:
+    """A suspended stretch is drawn as a thin line through the bar's middle."""
+    thin = max(h * 0.3, 2)
+    return y + (h - thin) / 2, thin
+
+
 def _draw_period(svg: _Svg, period: Period, scale: _Scale, cy: float, prefix: str, tooltip: str,
                  *, bar: float = _BAR, thin: float = _THIN, tail: float = _TAIL, marks: bool = True) -> set[str]:
     """Draw one period's bar, uncertain ends, open end and change markers. Returns the legend keys used."""
@@ -478,19 +487,20 @@ def _draw_period(svg: _Svg, period: Period, scale: _Scale, cy: float, prefix: st
         seg_cls = cls + (" tl-suspended" if seg.state == "suspended" else "")
         if seg.state == "suspended":
             used.add("suspended-bar")
+        sy, sh = _suspended_box(y, h) if seg.state == "suspended" else (y, h)
         head = tail if fade_in and i == 0 and sx1 - sx0 > tail * 2 else 0
         foot = tail if fade_out and i == len(segments) - 1 and sx1 - sx0 > tail * 2 else 0
         if head:
-            svg.el("rect", {"class": seg_cls, "x": sx0, "y": y, "width": head, "height": h,
+            svg.el("rect", {"class": seg_cls, "x": sx0, "y": sy, "width": head, "height": sh,
                             "mask": f"url(#{prefix}-fadein)"})
         body_w = max(sx1 - sx0 - head - foot, 2)
-        svg.el("rect", {"class": seg_cls, "x": sx0 + head, "y": y, "width": body_w, "height": h})
+        svg.el("rect", {"class": seg_cls, "x": sx0 + head, "y": sy, "width": body_w, "height": sh})
         if foot:
-            svg.el("rect", {"class": seg_cls, "x": sx1 - foot, "y": y, "width": foot, "height": h,
+            svg.el("rect", {"class": seg_cls, "x": sx1 - foot, "y": sy, "width": foot, "height": sh,
                             "mask": f"url(#{prefix}-fade)"})
     if fade_out and segments:
         ax = scale(right)
-        svg.el("path", {"class": "tl-arrow", "d": f"M{_n(ax - 4)} {_n(cy - 4)}L{_n(ax)} {_n(cy)}L{_n(ax - 4)} {_n(cy + 4)}"})
+        svg.el("path", {"class": "tl-arrow", "d": _path((ax - 4, cy - 4), (ax, cy), (ax - 4, cy + 4), closed=False)})
         used.add("open")
     if period.end_kind == "dissolved" and period.end is not None and left < period.end.lo <= right:
         ex = scale(period.end.lo)
@@ -511,28 +521,36 @@ def _draw_period(svg: _Svg, period: Period, scale: _Scale, cy: float, prefix: st
     return used
 
 
+def _path(*points: tuple[float, float], closed: bool = True) -> str:
+    """Path data through ``points`` (absolute coordinates)."""
+    d = "M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in points)
+    return d + "z" if closed else d
+
+
+_POSITIVE = frozenset({"rejoined", "reinstated", "upgraded"})
+
+
 def _marker(svg: _Svg, status: str, x: float, cy: float, size: float = 5.5) -> None:
-    tone = "negative" if status in _NEGATIVE else "neutral" if status in ("downgraded", "upgraded") else "positive"
-    if status in ("downgraded", "upgraded"):
-        tone = "negative" if status == "downgraded" else "positive"
+    """The symbol of a status change: pause bars, a cross, or a triangle pointing the way it went."""
+    tone = "negative" if status in _NEGATIVE else "positive" if status in _POSITIVE else "neutral"
     cls = f"tl-mark tl-mark-{tone} tl-mark-{status}"
     s = size
     if status == "suspended":
-        svg.el("path", {"class": cls, "d": f"M{_n(x - s)} {_n(cy - s)}h{_n(s * .8)}v{_n(2 * s)}h{_n(-s * .8)}z"
-                        f"M{_n(x + s * .2)} {_n(cy - s)}h{_n(s * .8)}v{_n(2 * s)}h{_n(-s * .8)}z"})
+        bar = s * .8
+        d = (_path((x - s, cy - s), (x - s + bar, cy - s), (x - s + bar, cy + s), (x - s, cy + s))
+             + _path((x + s - bar, cy - s), (x + s, cy - s), (x + s, cy + s), (x + s - bar, cy + s)))
     elif status == "withdrawn":
-        d = s * .75
-        w = 1.6
-        svg.el("path", {"class": cls, "d": (
-            f"M{_n(x - d - w)} {_n(cy - d + w)}l{_n(w)} {_n(-w)}l{_n(d)} {_n(d)}l{_n(d)} {_n(-d)}l{_n(w)} {_n(w)}"
-            f"l{_n(-d)} {_n(d)}l{_n(d)} {_n(d)}l{_n(-w)} {_n(w)}l{_n(-d)} {_n(-d)}l{_n(-d)} {_n(d)}"
-            f"l{_n(-w)} {_n(-w)}l{_n(d)} {_n(-d)}z")})
+        a, w = s * .75, 1.1  # arm length and half the stroke width of the cross
+        d = _path((x - a - w, cy - a + w), (x - a + w, cy - a - w), (x, cy - 2 * w), (x + a - w, cy - a - w),
+                  (x + a + w, cy - a + w), (x + 2 * w, cy), (x + a + w, cy + a - w), (x + a - w, cy + a + w),
+                  (x, cy + 2 * w), (x - a + w, cy + a + w), (x - a - w, cy + a - w), (x - 2 * w, cy))
     elif status in _RESUMING:
-        svg.el("path", {"class": cls, "d": f"M{_n(x - s * .7)} {_n(cy - s)}L{_n(x + s)} {_n(cy)}L{_n(x - s * .7)} {_n(cy + s)}z"})
+        d = _path((x - s * .7, cy - s), (x + s, cy), (x - s * .7, cy + s))
     elif status == "upgraded":
-        svg.el("path", {"class": cls, "d": f"M{_n(x)} {_n(cy - s)}L{_n(x + s)} {_n(cy + s * .7)}L{_n(x - s)} {_n(cy + s * .7)}z"})
+        d = _path((x, cy - s), (x + s, cy + s * .7), (x - s, cy + s * .7))
     else:  # downgraded, and any status added later
-        svg.el("path", {"class": cls, "d": f"M{_n(x)} {_n(cy + s)}L{_n(x + s)} {_n(cy - s * .7)}L{_n(x - s)} {_n(cy - s * .7)}z"})
+        d = _path((x, cy + s), (x + s, cy - s * .7), (x - s, cy - s * .7))
+    svg.el("path", {"class": cls, "d": d})
 
 
 _LEGEND: tuple[tuple[str, str], ...] = (
@@ -561,13 +579,15 @@ def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefi
     x, y = x0, y0
     svg.open("g", {"class": "tl-legend"})
     for key, label in items:
-        item_w = 26 + _text_width(label) * 0.92 + 14
+        item_w = 26 + len(label) * _LEGEND_CHAR + 16
         if x + item_w > x0 + width and x > x0:
             x, y = x0, y + 18
         cy = y + 6
         if key in ("member", "observer", "other", "suspended-bar"):
             style = "member" if key == "suspended-bar" else key
             by, bh = _bar_box(style, cy)
+            if key == "suspended-bar":
+                by, bh = _suspended_box(by, bh)
             svg.el("rect", {"class": f"tl-bar tl-{style}" + (" tl-suspended" if key == "suspended-bar" else ""),
                             "x": x, "y": by, "width": 20, "height": bh})
         elif key == "fuzzy":
@@ -577,14 +597,18 @@ def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefi
         elif key == "open":
             svg.el("rect", {"class": "tl-bar tl-member", "x": x, "y": cy - 5, "width": 16, "height": 10,
                             "mask": f"url(#{prefix}-fade)"})
-            svg.el("path", {"class": "tl-arrow", "d": f"M{_n(x + 16)} {_n(cy - 4)}L{_n(x + 20)} {_n(cy)}"
-                                                      f"L{_n(x + 16)} {_n(cy + 4)}"})
+            svg.el("path", {"class": "tl-arrow", "d": _path((x + 16, cy - 4), (x + 20, cy), (x + 16, cy + 4),
+                                                            closed=False)})
         elif key == "unknown-start":
             svg.el("rect", {"class": "tl-bar tl-member", "x": x, "y": cy - 5, "width": 20, "height": 10,
                             "mask": f"url(#{prefix}-fadein)"})
         elif key == "dissolved":
             svg.el("rect", {"class": "tl-bar tl-member", "x": x, "y": cy - 5, "width": 14, "height": 10})
             svg.el("line", {"class": "tl-end-cap", "x1": x + 14, "x2": x + 14, "y1": cy - 7, "y2": cy + 7})
+        elif key == "mark-suspended":
+            sy, sh = _suspended_box(cy - 5, 10)
+            svg.el("rect", {"class": "tl-bar tl-member tl-suspended", "x": x, "y": sy, "width": 20, "height": sh})
+            _marker(svg, "suspended", x + 5, cy)
         else:
             _marker(svg, key.removeprefix("mark-"), x + 10, cy)
         svg.el("text", {"x": x + 26, "y": cy + 4}, label)
@@ -594,7 +618,8 @@ def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefi
 
 
 def _svg_open(svg: _Svg, prefix: str, kind: str, width: float, height: float, title: str, desc: str) -> None:
-    svg.raw(f'<div class="tl-figure">')
+    prefix = _esc(prefix)
+    svg.raw('<div class="tl-figure">')
     svg.raw(f'<svg xmlns="http://www.w3.org/2000/svg" class="tl-chart tl-{kind}" '
             f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
             f'role="img" aria-labelledby="{prefix}-title {prefix}-desc">')
@@ -803,7 +828,7 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
             x += group_gap
         col_x.append(x)
         x += cell_w + gap
-    width = max(x + max(header_w * math.cos(math.radians(50)) - cell_w / 2, 0) + _PAD, 420)
+    width = max(x - gap + max(header_w * math.cos(math.radians(50)) - cell_w / 2, 0) + _PAD, 420)
     top = 22 + header_h
     grid_h = len(rows) * (cell_h + gap)
 
@@ -827,9 +852,6 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
     body.open("g", {"class": "tl-rows"})
     for r, country in enumerate(rows):
         y = top + r * (cell_h + gap)
-        if r % 2 == 0:
-            body.el("rect", {"class": "tl-stripe", "x": _PAD - 4, "y": y - gap / 2, "width": width - 2 * _PAD + 8,
-                             "height": cell_h + gap})
         body.open("g", {"class": "tl-row"})
         body.el("text", {"class": "tl-row-label", "x": _PAD, "y": y + cell_h / 2 + 4}, _clip(country.name, 24),
                 tooltip=country.name if len(country.name) > 24 else None)
@@ -861,13 +883,18 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
     body.open("g", {"class": "tl-legend"})
     body.el("text", {"x": kx, "y": key_y + 9}, "Each cell:")
     kx0 = kx + 70
-    key_w = 120
+    key_w = 5 * (right - left)
+    key_scale = _Scale(left, right, kx0, kx0 + key_w)
     body.el("rect", {"class": "tl-cell", "x": kx0, "y": key_y, "width": key_w, "height": cell_h / 1.5})
-    for year in (start_year, today_year):
-        tx = kx0 + (0 if year == start_year else key_w)
-        body.el("line", {"class": "tl-baseline", "x1": tx, "x2": tx, "y1": key_y - 2, "y2": key_y + cell_h / 1.5 + 2})
-        body.el("text", {"class": "tl-axis-label", "x": tx, "y": key_y + cell_h / 1.5 + 14,
-                         "text-anchor": "start" if year == start_year else "end"}, str(year))
+    key_years = [start_year] + [y for y in range(start_year + 1, today_year) if y % 10 == 0
+                                and y - start_year >= 6 and today_year - y >= 8] + [today_year]
+    for year in key_years:
+        edge = "start" if year == start_year else "end" if year == today_year else "middle"
+        tx = key_scale(year + 1.0 if year == today_year else float(year))
+        body.el("line", {"class": "tl-baseline", "x1": tx, "x2": tx, "y1": key_y + cell_h / 1.5,
+                         "y2": key_y + cell_h / 1.5 + 3})
+        body.el("text", {"class": "tl-axis-label", "x": tx, "y": key_y + cell_h / 1.5 + 14, "text-anchor": edge},
+                str(year))
     body.close("g")
     legend_y = key_y + cell_h / 1.5 + 26
     used.discard("open")
@@ -901,5 +928,6 @@ def _draw_cell_period(svg: _Svg, period: Period, scale: _Scale, cy: float, bar: 
         seg_cls = cls + (" tl-suspended" if seg.state == "suspended" else "")
         if seg.state == "suspended":
             used.add("suspended-bar")
-        svg.el("rect", {"class": seg_cls, "x": sx0, "y": y, "width": max(sx1 - sx0, 1.5), "height": h})
+        sy, sh = _suspended_box(y, h) if seg.state == "suspended" else (y, h)
+        svg.el("rect", {"class": seg_cls, "x": sx0, "y": sy, "width": max(sx1 - sx0, 1.5), "height": sh})
     return used

@@ -90,3 +90,10 @@ def test_project_site_builds_strictly(tmp_path: Path) -> None:
     run = mkdocs_build(REPO, tmp_path / "site")
     assert run.returncode == 0, run.stderr
     assert "WARNING" not in run.stderr
+
+
+def test_timeline_css_is_in_the_site_stylesheet() -> None:
+    """The timeline styles live in generator.timeline; the site stylesheet carries the same text."""
+    from generator.timeline import TIMELINE_CSS
+
+    assert TIMELINE_CSS.strip() in (REPO / "docs/assets/companion.css").read_text(encoding="utf-8")
