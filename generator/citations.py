@@ -19,7 +19,7 @@ from .diagnostics import Diagnostics, Location
 from .escaping import text as escape_text
 from .fields import CiteKey
 from .loader import Entry
-from .prose import Cluster, CiteRef, sanitise
+from .prose import MARKDOWN_INERT, Cluster, CiteRef, sanitise
 
 
 class Formatted(Protocol):
@@ -152,7 +152,9 @@ class SiteCitations:
     def _linked(self, index: int, page: Any) -> str:
         key = self._clusters[index][0].key
         href = page_relative(page.url, self.source_url(key))
-        inner = _strip_parens(sanitise(self._item_html(index)))
+        # Citations also land in Markdown lines (lists, table cells) that MkDocs parses again:
+        # make the engine's text inert for Markdown as well as sanitised HTML.
+        inner = _strip_parens(sanitise(self._item_html(index))).translate(MARKDOWN_INERT)
         return f'<a class="citation" href="{href}" data-cite="{escape_text(key)}">{inner}</a>'
 
     def _join(self, indexes: list[int], page: Any, prefix: str = "", suffix: str = "") -> Markup:

@@ -26,7 +26,8 @@ from .fields import Prose
 _KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_]|[:.#$%&+?<>~/-](?=[A-Za-z0-9_]))*"
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
 BRACKET_CLUSTER = re.compile(r"(?<!\\)\[(?P<body>[^\[\]\n]*?-?@" + _KEY + r"[^\[\]\n]*)\](?![(\[:])")
-IN_TEXT = re.compile(r"(?<![\w@.\\])(?P<minus>-?)@(?P<key>" + _KEY + r")")
+IN_TEXT = re.compile(r"(?<![\w@.\\/:])(?P<minus>-?)@(?P<key>" + _KEY + r")")
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 _ITEM = re.compile(r"^(?P<prefix>.*?)(?P<minus>-?)@(?P<key>" + _KEY + r")(?P<rest>.*)$", re.S)
 _LABELS = {
     "p": "page", "pp": "page", "page": "page", "pages": "page",
@@ -143,8 +144,10 @@ def scan(prose: Prose) -> ScannedProse:
         if items:
             result.clusters.append(Cluster(items, False, match.start(), match.end()))
             taken.append((match.start(), match.end()))
+    # "@name" in code (`@decorator`) or in a URL (https://x.org/@name) is not a citation.
+    code = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(text)]
     for match in IN_TEXT.finditer(text):
-        if any(s <= match.start() < e for s, e in taken):
+        if any(s <= match.start() < e for s, e in taken + code):
             continue
         ref = CiteRef(match.group("key"), prose.position(match.start()), suppress_author=bool(match.group("minus")))
         result.clusters.append(Cluster((ref,), True, match.start(), match.end()))
@@ -174,6 +177,10 @@ are inert for Markdown and decode to the same characters in HTML (also inside
 attribute values), so replacing them everywhere in the sanitised HTML is safe.
 Block prose sits in a raw ``<div>`` that MkDocs does not parse; only template
 syntax is neutralised there."""
+
+
+MARKDOWN_INERT = _MARKDOWN_SYNTAX
+"""Translation table making sanitised HTML text inert when a Markdown parser reads it again."""
 
 
 def sanitise(html: str) -> str:
@@ -218,7 +225,9 @@ def render(
     pieces.append(text[last:])
     source = "".join(pieces)
     html = _MD.renderInline(source) if inline else _MD.render(source)
-    html = _PLACEHOLDER_RE.sub(lambda m: replacements[int(m.group(1))], html)
+    # Contributed text may itself contain something shaped like a placeholder: leave it as text.
+    html = _PLACEHOLDER_RE.sub(
+        lambda m: replacements[int(m.group(1))] if int(m.group(1)) < len(replacements) else m.group(0), html)
     html = _shift_headings(html)
     html = sanitise(html).strip()
     if inline:
