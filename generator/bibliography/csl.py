@@ -14,6 +14,8 @@ becomes the ``container-title``. Rules worth knowing:
 * ``year``/``month``/``day`` or biblatex ``date`` (``2020-05-01``, ``1996/1999``) -> ``issued``;
   ``urldate`` -> ``accessed``. A year that is not a number (``forthcoming``) is a literal date.
 * ``@article`` with ``entrysubtype = {newspaper}`` (or ``magazine``) is a newspaper article.
+* ``note`` is not converted: our notes are editorial, no configured style prints CSL ``note``,
+  and citeproc-js would read ``name: value`` lines in it as extra variables.
 """
 
 from __future__ import annotations
@@ -117,13 +119,13 @@ _ISO_DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 #: Simple one-to-one fields: BibTeX name -> CSL variable (plain text unless in _RICH_FIELDS).
 _SIMPLE_FIELDS = {
-    "volume": "volume", "edition": "edition", "isbn": "ISBN", "issn": "ISSN", "note": "note",
+    "volume": "volume", "edition": "edition", "isbn": "ISBN", "issn": "ISSN",
     "abstract": "abstract", "pagetotal": "number-of-pages", "volumes": "number-of-volumes",
     "eventtitle": "event-title", "venue": "event-place", "pubstate": "status",
     "version": "version", "shorttitle": "title-short", "chapter": "chapter-number",
     "origtitle": "original-title",
 }
-_RICH_FIELDS = {"note", "abstract", "eventtitle", "shorttitle", "origtitle"}
+_RICH_FIELDS = {"abstract", "eventtitle", "shorttitle", "origtitle"}
 
 Problem = Callable[[str, str], None]
 """Reports a conversion problem: ``(field name, message)``."""
@@ -192,14 +194,20 @@ def _date_parts(text: str) -> list[int] | None:
 
 
 def csl_date(value: str) -> dict[str, Any] | None:
-    """ISO-like date or range (``2020``, ``2020-05-01``, ``1996/1999``) -> CSL date; else ``None``."""
-    pieces = value.strip().split("/")
+    """ISO-like date or range -> CSL date; else ``None``.
+
+    ``2020``, ``2020-05-01``, ``1996/1999``, ``2012-06/..`` (open range: start only), and the
+    biblatex/EDTF circa and uncertain marks ``2003~``, ``2003?`` (CSL ``circa``).
+    """
+    text = value.strip()
+    circa = text.endswith(("~", "?", "%"))
+    pieces = text.rstrip("~?%").split("/")
     if len(pieces) > 2:
         return None
     parts = [_date_parts(piece) for piece in pieces if piece not in ("", "..")]
     if not parts or any(p is None for p in parts):
         return None
-    return {"date-parts": parts}
+    return {"date-parts": parts, "circa": True} if circa else {"date-parts": parts}
 
 
 def _issued(fields: dict[str, str], problem: Problem) -> dict[str, Any] | None:

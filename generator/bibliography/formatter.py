@@ -8,7 +8,8 @@ Caching (``cache_dir``, one JSON file per style and kind):
 
 * a reference is keyed by (style, engine, the entry's CSL-JSON, and the CSL-JSON of its
   *peers*: the entries whose first author/editor has the same family name and whose date has
-  the same year). Only peers can change a reference's text (year suffixes 2011a/2011b), so
+  the same year; any year for styles with ``subsequent-author-substitute``). Only peers can
+  change a reference's text (year suffixes 2011a/2011b, "———" for a repeated author), so
   editing one entry re-formats only its peers' references;
 * the bibliography order and every cluster are keyed by (style, engine, the whole registry:
   all entries' CSL-JSON, and the cluster itself).
@@ -23,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,12 +67,14 @@ def _digest(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _peer_group(csl: dict[str, Any]) -> str:
+def _peer_group(csl: dict[str, Any], with_year: bool) -> str:
     """Entries that can change each other's reference text share a group.
 
-    A reference's text depends on other entries only through year suffixes (2011a/2011b),
-    which citeproc-js gives to entries whose names and year render the same; such entries
-    share the first creator's family name and the year.
+    A reference's text depends on other entries through year suffixes (2011a/2011b), which
+    citeproc-js gives to entries whose names and year render the same: such entries share
+    the first creator's family name and the year. Styles that replace a repeated author by
+    a dash (``subsequent-author-substitute``) also depend on the same author's other years,
+    so for them the group is the family name alone (``with_year=False``).
     """
     family = "title:" + str(csl.get("title", "")).casefold()[:40]
     for role in ("author", "editor", "container-author", "translator"):
@@ -77,10 +82,23 @@ def _peer_group(csl: dict[str, Any]) -> str:
         if names:
             family = (names[0].get("family") or names[0].get("literal") or "").casefold()
             break
+    if not with_year:
+        return family
     issued = csl.get("issued") or {}
     parts = issued.get("date-parts") or [[issued.get("literal", "")]]
     year = parts[0][0] if parts and parts[0] else ""
     return f"{family}\x00{year}"
+
+
+def _peer_digests(items: dict[str, dict[str, Any]], with_year: bool) -> dict[str, str]:
+    """Key -> digest of the CSL-JSON of every entry in its peer group."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key, csl in items.items():
+        groups[_peer_group(csl, with_year)].append(key)
+    digests: dict[str, str] = {}
+    for keys in groups.values():
+        digests.update(dict.fromkeys(keys, _digest([items[key] for key in sorted(keys)])))
+    return digests
 
 
 class _Cache:
@@ -124,11 +142,11 @@ class _Cache:
             self.directory.mkdir(parents=True, exist_ok=True)
             for name in sorted(self.dirty):
                 items = {key: value for key, value in self.tables[name].items() if key in self.used[name]}
-                target = self.directory / f"{name}.json"
-                temporary = target.with_suffix(".json.tmp")
-                temporary.write_text(json.dumps({"version": _CACHE_VERSION, "items": items}, ensure_ascii=False),
-                                     encoding="utf-8")
-                temporary.replace(target)
+                # A unique temporary file, renamed into place: concurrent builds never see half a file.
+                handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.directory)
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump({"version": _CACHE_VERSION, "items": items}, out, ensure_ascii=False)
+                os.replace(temporary, self.directory / f"{name}.json")
         except OSError:
             pass  # a cache that cannot be written only costs time
         self.dirty.clear()
@@ -141,10 +159,11 @@ class _Job:
     style: str
     order_key: str
     bibliography: bool = False
+    only: list[str] | None = None
     clusters: list[tuple[int, str, list[dict[str, Any]]]] = field(default_factory=list)
 
     def request(self) -> dict[str, Any]:
-        return {"style": self.style, "bibliography": self.bibliography,
+        return {"style": self.style, "bibliography": self.bibliography, "only": self.only,
                 "clusters": [cluster for _, _, cluster in self.clusters]}
 
 
@@ -154,25 +173,23 @@ class _Plan:
 
     items: dict[str, dict[str, Any]]
     registry: str
-    peers_digest: dict[str, str]
     clusters: list[str | None]
     style_xml: dict[str, str] = field(default_factory=dict)
     references: dict[str, dict[str, str]] = field(default_factory=dict)
     pending_refs: dict[str, dict[str, str]] = field(default_factory=dict)
     order: dict[str, list[str]] = field(default_factory=dict)
     jobs: list[_Job] = field(default_factory=list)
+    _peers: dict[bool, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def for_bibliography(cls, bib: Bibliography, cluster_count: int) -> _Plan:
         items = {key: entry.csl for key, entry in bib.entries.items()}
-        groups: dict[str, list[str]] = defaultdict(list)
-        for key, csl in items.items():
-            groups[_peer_group(csl)].append(key)
-        peers_digest = {}
-        for keys in groups.values():
-            digest = _digest([items[key] for key in sorted(keys)])
-            peers_digest.update(dict.fromkeys(keys, digest))
-        return cls(items, _digest(sorted(items.items())), peers_digest, [None] * cluster_count)
+        return cls(items, _digest(sorted(items.items())), [None] * cluster_count)
+
+    def peers_digest(self, with_year: bool) -> dict[str, str]:
+        if with_year not in self._peers:
+            self._peers[with_year] = _peer_digests(self.items, with_year)
+        return self._peers[with_year]
 
 
 class CitationFormatter:
@@ -276,8 +293,9 @@ class CitationFormatter:
         fingerprint = _digest(xml, engine_fingerprint())
         references = plan.references.setdefault(style, {})
         pending = plan.pending_refs.setdefault(style, {})
+        peers = plan.peers_digest(with_year="subsequent-author-substitute" not in xml)
         for key in plan.items:
-            ref_key = _digest(fingerprint, plan.peers_digest[key], key)
+            ref_key = _digest(fingerprint, peers[key], key)
             cached = self.cache.get(f"references-{style}", ref_key)
             if cached is None:
                 pending[key] = ref_key
@@ -288,6 +306,9 @@ class CitationFormatter:
         cached_order = self.cache.get(f"order-{style}", order_key)
         if cached_order is None or pending:
             job.bibliography = True
+            # Render only what is missing, unless a reference depends on the one before it.
+            partial = len(pending) < len(plan.items) and "subsequent-author-substitute" not in xml
+            job.only = sorted(pending) if partial else None
         else:
             plan.order[style] = cached_order
         for index, cluster in enumerate(clusters):

@@ -76,8 +76,6 @@ class _RawEntry:
     block: bp.Entry
     key: str
     entry_type: str
-    path: str
-    text_lines: list[str]
     location: Location
     fields: dict[str, str] = field(default_factory=dict)
     field_locations: dict[str, Location] = field(default_factory=dict)
@@ -105,8 +103,6 @@ def _read_braced(text: str, start: int, close: str) -> int:
     depth = 0
     for index in range(start + 1, len(text)):
         char = text[index]
-        if char == "\\":
-            continue
         if char == "{":
             depth += 1
         elif char == "}":
@@ -196,7 +192,7 @@ class _Loader:
         except Exception as exc:  # bibtexparser is third-party code: never let it crash a build
             self.error("bib.syntax", f"bibtexparser failed on this file: {exc}", Location(shown, 1, 1))
             return
-        lines = text.splitlines()
+        lines = text.split("\n")  # bibtexparser counts "\n" only (not U+2028, form feeds...)
         for block in library.blocks:
             self.read_block(block, shown, lines)
 
@@ -264,7 +260,7 @@ class _Loader:
             self.error("bib.key-case", f"key '{key}' differs only in case from '{other}' ({other_location})",
                        location, hint="keys are matched case-insensitively by BibTeX tools; rename one")
             return
-        raw = _RawEntry(block, key, entry_type, path, lines, location)
+        raw = _RawEntry(block, key, entry_type, location)
         names_seen: dict[str, Location] = {}
         for bib_field in block.fields:
             name = bib_field.key.lower()

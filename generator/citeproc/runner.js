@@ -8,6 +8,7 @@
 //              "locales": {"en-US": "<locale xml>"},
 //              "jobs": [{"style": style_id,
 //                        "bibliography": true | false,
+//                        "only": null | [id]   (render just these references; order is still all),
 //                        "clusters": [[{"id", "locator", "label", "prefix", "suffix",
 //                                       "suppress-author"}]]}]}
 //   response: {"engine": "citeproc-js <version>",
@@ -65,7 +66,11 @@ function runJob(request, job, errors) {
   engine.updateItems(ids);
   const result = { references: {}, order: [], clusters: [] };
   if (job.bibliography) {
-    const [params, entries] = engine.makeBibliography();
+    // "only": an incremental rebuild needs a few references; rendering is most of the cost.
+    const subset = Array.isArray(job.only);
+    const bibsection = subset ? { include: job.only.map((id) => ({ field: "id", value: id })) } : undefined;
+    const [params, entries] = subset && job.only.length === 0 ? [{ entry_ids: [] }, []]
+      : engine.makeBibliography(bibsection);
     if (params.bibliography_errors && params.bibliography_errors.length) {
       for (const err of params.bibliography_errors) {
         errors.push(`${job.style}: bibliography error for '${err.itemID}': ${JSON.stringify(err)}`);
@@ -73,9 +78,10 @@ function runJob(request, job, errors) {
     }
     params.entry_ids.forEach((idList, index) => {
       const id = String(idList[0]);
-      result.order.push(id);
+      if (!subset) result.order.push(id);
       result.references[id] = withStyleAttribute(entries[index], job.style);
     });
+    if (subset) result.order = engine.registry.getSortedIds().map(String);
   }
   for (const cluster of job.clusters || []) {
     try {
