@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "bib.missing": "No `.bib` files were found.",
     "bib.io": "A `.bib` file could not be read or is not UTF-8.",
     "bib.syntax": "A BibTeX block could not be parsed (unbalanced braces, missing key...).",
+    "bib.invalid-key": "A BibTeX key is empty or contains spaces or one of `, { } ( ) \" ' # % = \\ ~`.",
     "bib.duplicate-key": "Two BibTeX entries have the same key (within or across files).",
     "bib.key-case": "Two BibTeX keys differ only in case.",
     "bib.duplicate-field": "A BibTeX entry has the same field twice.",
@@ -79,4 +80,18 @@ CODES: dict[str, str] = {
     "cite.label": "A locator label is not one of page, note, section, paragraph, chapter.",
     "cite.style": "A configured CSL style file was not found.",
     "cite.engine": "The citation engine (citeproc-js under Node) failed or is missing.",
+    # permalinks (emitted by generator.permalinks)
+    "permalink.removed": "A URL listed in `permalinks.json` is no longer published and nothing redirects from it; "
+                         "keep the old id in the renamed entry's `aliases`.",
+    "permalink.redirect-target-missing": "A redirect page points to a URL that the site does not publish.",
+    "permalink.redirect-chain": "A redirect points to a URL that is itself a redirect; point it at the final page.",
+    "permalink.unlisted": "A published URL is not in `permalinks.json` yet; run `python -m generator permalinks "
+                          "update` and commit the manifest (warning).",
+    "permalink.manifest": "`permalinks.json` is missing, is not valid JSON, or is not a sorted list of URLs.",
+    # permalinks and the contributor workflow
+    "permalink.broken-link": "A link or resource in the built site (`site/`) points to a file that is not there.",
+    "scaffold.placeholder": "A value is still the `TODO` placeholder written by `python -m generator new`.",
+    "scaffold.exists": "`python -m generator new` was asked for a file that already exists (it never overwrites).",
+    "scaffold.schema-outdated": "A committed JSON Schema in `schemas/` differs from the entry type declarations; "
+                                "run `python -m generator schemas --out schemas/`.",
 }

@@ -341,7 +341,8 @@ class Date(FieldType):
         return value
 
     def json_schema(self) -> dict:
-        return {"type": "string", "pattern": r"^[0-9X?~%./-]+$",
+        # A bare year (`from: 2004`) is an integer to every YAML reader; the checker reads it as EDTF text.
+        return {"anyOf": [{"type": "string", "pattern": r"^[0-9X?~%./-]+$"}, {"type": "integer"}],
                 "description": "EDTF level 1 date, e.g. 1992-05-15, 2003~, 1996/1999"}
 
     def describe(self) -> str:
@@ -401,7 +402,8 @@ class ListOf(FieldType):
             return ctx.error("schema.type", f"expected a list, found {_kind(node)}", node,
                              "write one item per line, each starting with '- '")
         if len(node.items) < self.min_items:
-            return ctx.error("schema.too-few", f"expected at least {self.min_items} item(s), found {len(node.items)}", node)
+            wanted = f"{self.min_items} item{'' if self.min_items == 1 else 's'}"
+            return ctx.error("schema.too-few", f"expected at least {wanted}, found {len(node.items)}", node)
         if len(node.items) > self.max_items:
             return ctx.error("schema.too-many", f"at most {self.max_items} items are allowed", node)
         values = [self.item.check(item, ctx) for item in node.items]

@@ -8,12 +8,13 @@ inverse relations and each country's memberships.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from .diagnostics import Diagnostics, Location, did_you_mean
-from .fields import RefValue
+from .fields import SLUG_RE, RefValue
 from .loader import Entry
 from .prose import ScannedProse, scan
 from .types import ENTRY_TYPES, EntryType
@@ -65,9 +66,14 @@ def _a(noun: str) -> str:
 def _ref_error(ref_id: str, wanted: tuple[str, ...], location: Location, by_id: dict[str, Entry],
                diagnostics: Diagnostics) -> None:
     kind = " or ".join(_a(t) for t in wanted) if wanted else "an entry"
+    if not ref_id:
+        diagnostics.error("ref.unknown", "empty entry link", location, "write [[id]] or [[id|text]]")
+        return
     candidates = [i for i, e in by_id.items() if not wanted or e.type.name in wanted]
-    diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location,
-                      did_you_mean(ref_id, candidates))
+    # "[[Soft Power]]" should find 'soft-power': compare ids with ids.
+    probe = ref_id if SLUG_RE.match(ref_id) else re.sub(r"[^a-z0-9]+", "-", ref_id.lower()).strip("-")
+    hint = f"did you mean '{probe}'?" if probe in candidates else did_you_mean(probe or ref_id, candidates)
+    diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location, hint)
 
 
 def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] | None,
@@ -99,7 +105,10 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
     aliases: dict[str, Entry] = {}
     for entry in entries:
         for alias in entry.get("aliases", []):
-            if alias in by_id or alias in RESERVED_IDS:
+            if alias in RESERVED_IDS:
+                diagnostics.error("alias.collision", f"alias '{alias}' is reserved for a generated page",
+                                  entry.location, "remove it; no entry can have had this id")
+            elif alias in by_id:
                 diagnostics.error("alias.collision", f"alias '{alias}' is the id of an existing entry", entry.location,
                                   "an alias keeps a former id; it cannot be a current one")
             elif alias in aliases:

@@ -138,7 +138,9 @@ def load_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diagn
     if node is None:
         return None
     if not isinstance(node, YMap):
-        found = "a list" if isinstance(node, YSeq) else f"the single value '{node.value[:40]}'"
+        shown = " ".join(node.value.split()) if not isinstance(node, YSeq) else ""
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        found = "a list" if isinstance(node, YSeq) else f"the single value '{shown}'"
         diagnostics.error("schema.type", f"an entry file must be a mapping of fields, found {found}",
                           Location(path, node.line, node.column), "write one 'field: value' per line, starting with id:")
         return None

@@ -18,6 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .history import last_commit_epoch
+from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
 
 log = logging.getLogger("mkdocs.plugins.companion")
@@ -47,7 +48,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             site_name=config.site_name,
             site_url=config.site_url or "",
             styles=tuple(self.config.styles),
-            edition=os.environ.get("SITE_EDITION") or None,
+            edition=current_edition(root),
         )
 
     def on_config(self, config):

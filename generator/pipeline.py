@@ -96,8 +96,26 @@ def load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site
         diagnostics.error("bib.missing", "no .bib files found", Location(_rel(config.bibliography_dir, config.root)),
                           "add the sources to bibliography/*.bib")
     bibliography = load_bibliography(bib_paths, config.root, diagnostics)
-    site = link(entries, diagnostics, set(bibliography.entries), broken)
+    # With no .bib file at all, one bib.missing error says it; every citation need not repeat it.
+    site = link(entries, diagnostics, set(bibliography.entries) if bib_paths else None, broken)
+    _prefer_placeholder_diagnostics(config, diagnostics)
     return site, bibliography
+
+
+def _prefer_placeholder_diagnostics(config: ProjectConfig, diagnostics: Diagnostics) -> None:
+    """Report ``TODO`` placeholders left by ``python -m generator new``.
+
+    A placeholder also fails its field's own check (an invalid date, an unknown id...);
+    the placeholder diagnostic says it better, so it replaces those on the same line.
+    """
+    from .scaffold import scan_placeholders
+
+    placeholders = scan_placeholders(config.content_dir, config.root, Diagnostics())
+    if not placeholders:
+        return
+    marked = {(d.location.path, d.location.line) for d in placeholders}
+    diagnostics.items[:] = [d for d in diagnostics.items if (d.location.path, d.location.line) not in marked]
+    diagnostics.extend(placeholders)
 
 
 def check(config: ProjectConfig) -> Diagnostics:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import bibliography_stats, escaping, source_meta
 from .entry_meta import entry_json_ld
+from .editions import edition_url
 from .timeline import country_timeline, organisation_timeline, overview_chart
 from .bibliography import source_slug
 from .fields import Prose, RefValue
@@ -50,7 +51,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.filters["pre_text"] = escaping.pre_text
     env.filters["md_trusted"] = escaping.md_trusted
     env.globals.update(
-        meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld,
+        meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld, edition_url=edition_url,
         seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,
         short_reference=bibliography_stats.short_reference, works_cited_by=bibliography_stats.works_cited_by,
         disagreements_citing=bibliography_stats.disagreements_citing, safe_url=escaping.safe_url,
@@ -114,6 +115,11 @@ class PageContext:
     def url_to(self, entry: Entry) -> Markup:
         """Relative URL of an entry's page from this page (our own slugs: safe as is)."""
         return Markup(relative_url(self.url, entry.url))
+
+    def html_link_to_page(self, path: str, label: str) -> Markup:
+        """An HTML link to another page, given its Markdown path (for use inside HTML blocks)."""
+        url = path[:-len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
+        return Markup(f'<a href="{relative_url(self.url, url)}">{escaping.text(label)}</a>')
 
     def html_link(self, entry: Entry, label: str | None = None) -> Markup:
         """An HTML link to an entry (for use inside HTML blocks)."""

@@ -37,6 +37,7 @@ MAX_NODES = 20_000
 """Most nodes (scalars, mappings, sequences) accepted in one file."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass
@@ -143,7 +144,14 @@ def load_yaml(data: bytes, path: str, diagnostics: Diagnostics) -> YNode | None:
             hint = "indent with spaces, not tabs"
         diagnostics.error("yaml.syntax", problem, Location(path, line, column), hint)
         return None
-    except yaml.YAMLError as exc:  # reader errors carry no mark attribute
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; it carries no mark
+        offset = exc.position
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        diagnostics.error("yaml.syntax", f"character U+{exc.character:04X} is not allowed in YAML",
+                          Location(path, line, column), "delete it; it may be invisible in your editor")
+        return None
+    except yaml.YAMLError as exc:
         diagnostics.error("yaml.syntax", str(exc).splitlines()[0], Location(path, 1, 1))
         return None
     except RecursionError:
@@ -176,6 +184,9 @@ class _Composer:
             self.diagnostics.error("yaml.empty", "file holds no YAML document", Location(self.path, 1, 1))
             return None
         node = self._node(self._next(), depth=0)
+        if isinstance(node, YScalar) and node.plain and not node.value:  # "---" and nothing else
+            self.diagnostics.error("yaml.empty", "file holds no YAML document", Location(self.path, 1, 1))
+            return None
         self._next()  # DocumentEndEvent
         extra = self._next()
         if not isinstance(extra, events.StreamEndEvent):
@@ -206,6 +217,12 @@ class _Composer:
                        "remove the tag; quote the value if it must be a string")
         line, column = event.start_mark.line + 1, event.start_mark.column + 1
         if isinstance(event, events.ScalarEvent):
+            # Escapes in quoted values ("\x00", "\ud800") can produce what the file itself may not hold.
+            bad = _CONTROL.search(event.value) or _SURROGATE.search(event.value)
+            if bad:
+                what = "lone surrogate" if _SURROGATE.match(bad.group()) else "control character"
+                self._fail("yaml.control-char", f"escaped {what} U+{ord(bad.group()):04X} in a quoted value",
+                           event, "remove the escape sequence")
             return YScalar(event.value, event.style is None, line, column, event.style)
         if isinstance(event, events.SequenceStartEvent):
             items: list[YNode] = []
@@ -227,7 +244,7 @@ class _Composer:
                         "yaml.duplicate-key",
                         f"duplicate key '{key.value}' (first defined at line {first.line})",
                         Location(self.path, key.line, key.column),
-                        "remove one of the two; YAML keeps only the last and silently loses the other",
+                        "remove one of the two; other YAML tools would silently keep only the last",
                     )
                     continue
                 seen[key.value] = key

@@ -1,0 +1,132 @@
+"""Scenario folders: each `tests/cases/<name>/` is a tiny project and its exact diagnostics.
+
+A scenario holds ``content/``, ``bibliography/`` and ``expected.txt``: what
+``python -m generator --root <scenario> check`` prints (every diagnostic with its
+hint, then the summary line; ``ok: no problems found`` when there is nothing).
+The exit status follows from it: 1 when the summary counts an error, else 0.
+
+Inputs that should not be committed as files (a NUL byte, invalid UTF-8, a
+byte-order mark, a 600 kB file, two names differing only in case) are described in
+the scenario's ``recipe.json`` and written by the test::
+
+    {"about": "why", "files": [{"path": "content/...", "parts": [["escaped text", times], ...]}]}
+
+Each part's text is decoded with Python escapes (``\\x00``, ``\\xef\\xbb\\xbf``) into
+bytes and written ``times`` times.
+
+Every scenario is copied to a temporary folder first, so that no run writes into
+the repository. Set ``UPDATE_EXPECTED=1`` to rewrite the ``expected.txt`` files
+from the current output (then review the diff by eye).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+from generator.pipeline import ProjectConfig, build
+
+CASES = Path(__file__).parent / "cases"
+REPO = Path(__file__).parent.parent
+UPDATE = os.environ.get("UPDATE_EXPECTED") == "1"
+SCENARIOS = sorted(p.name for p in CASES.iterdir() if (p / "expected.txt").is_file() or (UPDATE and p.is_dir()))
+KNOWN_BUGS: dict[str, str] = {}
+"""Scenarios whose expected.txt states the intended output that the generator does not give yet."""
+
+
+def materialise(name: str, target: Path) -> Path:
+    """Copy scenario ``name`` to ``target`` and write the files its recipe describes."""
+    source = CASES / name
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("expected.txt", "recipe.json"))
+    recipe_path = source / "recipe.json"
+    if recipe_path.is_file():
+        recipe = json.loads(recipe_path.read_text(encoding="utf-8"))
+        for spec in recipe["files"]:
+            data = b"".join(codecs.escape_decode(text.encode("utf-8"))[0] * times for text, times in spec["parts"])
+            path = target / spec["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    (target / "content").mkdir(exist_ok=True)  # git keeps no empty folders
+    return target
+
+
+def run_check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """What `python -m generator --root ROOT check` prints to stderr, and its exit status."""
+    status = cli.main(["--root", str(root), "check"])
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return status, captured.err
+
+
+def expected_status(expected: str) -> int:
+    summary = expected.strip().splitlines()[-1]
+    match = re.fullmatch(r"(\d+) errors?, (\d+) warnings?", summary)
+    return 1 if match and int(match.group(1)) > 0 else 0
+
+
+def test_there_are_enough_scenarios() -> None:
+    invalid = [name for name in SCENARIOS if not name.startswith("valid")]
+    assert "valid-minimal" in SCENARIOS
+    assert len(invalid) >= 45
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_BUGS[name], strict=True)) if name in KNOWN_BUGS else name
+    for name in SCENARIOS
+])
+def test_scenario(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = materialise(name, tmp_path / name)
+    status, output = run_check(root, capsys)
+    expected_file = CASES / name / "expected.txt"
+    if UPDATE and name not in KNOWN_BUGS:
+        expected_file.write_text(output, encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8")
+
+    assert "Traceback" not in output
+    assert output == expected
+    assert status == expected_status(expected)
+    if name.startswith("valid"):
+        assert output == "ok: no problems found\n"
+    else:
+        # One problem per scenario: exactly one error, and the run fails.
+        assert status == 1
+        assert len(re.findall(r"^\S.*: error\[", output, flags=re.M)) == 1, output
+
+
+@pytest.mark.parametrize("name", [n for n in SCENARIOS if not n.startswith("valid")])
+def test_no_partial_site_when_there_is_an_error(name: str, tmp_path: Path) -> None:
+    root = materialise(name, tmp_path / name)
+    result = build(ProjectConfig.for_project(root))
+    assert result.diagnostics.errors
+    assert result.files == {}
+    assert not result.ok
+
+
+def test_valid_minimal_builds_every_page(tmp_path: Path) -> None:
+    root = materialise("valid-minimal", tmp_path / "valid-minimal")
+    result = build(ProjectConfig.for_project(root, format_citations=False))
+    assert result.ok, result.diagnostics.report()
+    for page in ("organisations/tso.md", "events/test-treaty.md", "concepts/balance.md", "countries/kaz.md",
+                 "disagreements/tso-founding-year.md"):
+        assert page in result.files
+
+
+@pytest.mark.parametrize("name", ["valid-minimal", "yaml-tag-python-object"])
+def test_command_line_end_to_end(name: str, tmp_path: Path) -> None:
+    """The real command, in a fresh interpreter: same output, right status, no traceback."""
+    root = materialise(name, tmp_path / name)
+    process = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "check"],
+                             cwd=REPO, capture_output=True, text=True, timeout=120)
+    expected = (CASES / name / "expected.txt").read_text(encoding="utf-8")
+    assert process.stderr == expected
+    assert process.returncode == expected_status(expected)
+    assert process.stdout == ""

@@ -1,0 +1,191 @@
+"""The contributor workflow: GitHub Actions, pre-commit, yamllint, the pull-request template.
+
+The workflows are checked by actionlint (with shellcheck for their ``run:`` scripts),
+both installed from PyPI by the ``test`` extra, so nothing is downloaded here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import cli
+from generator.scaffold import scaffold_text
+from generator.types import ENTRY_TYPES
+
+REPO = Path(__file__).parent.parent
+WORKFLOWS = REPO / ".github" / "workflows"
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    """A tool installed beside this Python (the project's .venv), else on PATH."""
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: run `make install` (it is in the `test` extra)")
+    return found
+
+
+def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def workflow(name: str) -> dict:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps(data: dict) -> list[dict]:
+    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
+
+
+def scripts(data: dict) -> str:
+    return "\n".join(step.get("run", "") for step in steps(data))
+
+
+def test_actionlint_passes() -> None:
+    files = sorted(str(p.relative_to(REPO)) for p in WORKFLOWS.glob("*.yml"))
+    assert files == [".github/workflows/deploy.yml", ".github/workflows/pr.yml"]
+    tool("shellcheck")  # actionlint checks the run: scripts with it when it is on PATH
+    done = run(tool("actionlint"), "-no-color", *files)
+    assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
+
+
+def test_actionlint_catches_mistakes(tmp_path: Path) -> None:
+    """The linter really runs: a broken workflow fails."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                   "      - uses: actions/setup-python@v6\n        with:\n          python-versio: '3.11'\n"
+                   "      - run: echo ${{ github.event.pull_request.title }}\n", encoding="utf-8")
+    done = run(tool("actionlint"), "-no-color", str(bad), cwd=tmp_path)
+    assert done.returncode == 1 and "python-versio" in done.stdout
+
+
+@pytest.mark.parametrize("name", ["pr.yml", "deploy.yml"])
+def test_actions_are_pinned_by_major_version(name: str) -> None:
+    uses = [step["uses"] for step in steps(workflow(name)) if "uses" in step]
+    assert uses
+    for ref in uses:
+        assert re.fullmatch(r"actions/[a-z-]+@v[0-9]+", ref), ref
+
+
+def test_pull_request_workflow() -> None:
+    data = workflow("pr.yml")
+    assert "pull_request" in data["on"]
+    assert data["permissions"] == {"contents": "read"}
+    python = [s for s in steps(data) if s.get("uses", "").startswith("actions/setup-python@")]
+    assert python and python[0]["with"]["python-version"] == "3.11"
+    text = scripts(data)
+    for command in ("make check", "make site", "generator permalinks check", "generator permalinks links",
+                    "generator schemas --out schemas --check", "pytest"):
+        assert command in text, command
+    upload = [s for s in steps(data) if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload and upload[0]["with"]["path"] == "site/"
+
+
+def test_deploy_workflow() -> None:
+    data = workflow("deploy.yml")
+    assert data["on"]["push"]["branches"] == ["main"]
+    assert data["on"]["push"]["tags"] == ["v*"]
+    deploy = data["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
+    build = data["jobs"]["build"]
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") for s in build["steps"])
+    edition = [s for s in build["steps"] if "mike deploy" in s.get("run", "")]
+    assert edition and edition[0]["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    assert "--update-aliases" in edition[0]["run"] and "latest" in edition[0]["run"]
+    assert edition[0]["env"]["SITE_EDITION"] == "${{ github.ref_name }}"
+    assert "make site" in scripts(data)
+
+
+def test_pre_commit_config_is_valid() -> None:
+    done = run(tool("pre-commit"), "validate-config", ".pre-commit-config.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    hooks = {h["id"]: h for repo in yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text("utf-8"))["repos"]
+             for h in repo["hooks"]}
+    assert hooks["content-check"]["entry"].endswith("python -m generator check")
+    assert hooks["yamllint"]["entry"].startswith(".venv/bin/yamllint")
+
+
+def test_yamllint_passes_on_the_repository() -> None:
+    done = run(tool("yamllint"), "--strict", "-f", "parsable", ".")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_yamllint_refuses_what_we_refuse(tmp_path: Path) -> None:
+    samples = {
+        "truthy.yaml": "id: x\nflag: yes\n",
+        "empty.yaml": "id: x\nsummary:\n",
+        "octal.yaml": "id: x\nlocator: 010\n",
+        "duplicate.yaml": "id: x\nid: y\n",
+        "document.yaml": "---\nid: x\n",
+    }
+    for name, text in samples.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        done = run(tool("yamllint"), "--strict", "-c", str(REPO / ".yamllint.yaml"), str(tmp_path / name))
+        assert done.returncode != 0 and "error" in done.stdout, name
+
+
+def test_new_entries_pass_yamllint(tmp_path: Path) -> None:
+    for entry_type in ENTRY_TYPES:
+        (tmp_path / f"{entry_type.name}.yaml").write_text(scaffold_text(entry_type, "uzb"), encoding="utf-8")
+    done = run(tool("yamllint"), "--strict", "-c", str(REPO / ".yamllint.yaml"), str(tmp_path))
+    assert done.returncode == 0, done.stdout
+
+
+def test_pull_request_template_asks_for_sources_with_locators() -> None:
+    text = (REPO / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8").lower()
+    for phrase in ("source", "locator", "make check", "permalinks"):
+        assert phrase in text, phrase
+
+
+def test_contributing_guide_covers_every_type() -> None:
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for entry_type in ENTRY_TYPES:
+        assert f"python -m generator new {entry_type.name} " in text, entry_type.name
+        assert f"content/{entry_type.folder}/" in text, entry_type.folder
+    for phrase in ("@article{", "locator", "make check", "yaml.schemas", "disagreement", "permalinks"):
+        assert phrase in text, phrase
+
+
+def test_contributing_examples_pass_the_check(tmp_path: Path) -> None:
+    """The worked examples in CONTRIBUTING.md are real: copied into a project, `check` accepts them."""
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(yaml|bibtex)\n[#%] ((?:content|bibliography)/\S+)\n(.*?)```", text, re.S)
+    assert len([b for b in blocks if b[0] == "yaml"]) >= len(ENTRY_TYPES)
+    for _, path, body in blocks:
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(body)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        status = cli.main(["--root", str(tmp_path), "check"])
+    assert status == 0, err.getvalue()
+
+
+def test_site_links_checker(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="a/">A</a><a href="https://example.org/">x</a><a href="#top">t</a>',
+                                     encoding="utf-8")
+    (site / "a" / "index.html").write_text('<a href="../">home</a>\n<img src="../missing.png">', encoding="utf-8")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        status = cli.main(["--root", str(tmp_path), "permalinks", "links", "--site", "site"])
+    assert status == 1
+    assert err.getvalue().splitlines()[0] == \
+        "site/a/index.html:2:1: error[permalink.broken-link]: '../missing.png' (/missing.png) is not in the built site"
