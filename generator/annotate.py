@@ -53,11 +53,13 @@ class Glossary:
         return "\n".join(lines)
 
     def annotate_html(self, fragment: str, concept_href: Callable[[str], str | None],
-                      linked: set[str], self_id: str | None = None) -> Markup:
+                      linked: set[str], self_id: str | None = None, abbreviations: bool = True) -> Markup:
         """Wrap abbreviations in ``<abbr title>`` and link the first mention of each concept.
 
         ``linked`` holds concept ids already linked on the page (updated in place), so
-        only a term's first mention on a page becomes a link.
+        only a term's first mention on a page becomes a link. ``abbreviations=False``
+        leaves abbreviations to Python-Markdown's ``abbr`` (HTML that MkDocs parses again
+        as Markdown would otherwise be marked twice).
         """
         out: list[str] = []
         stack: list[str] = []
@@ -79,11 +81,11 @@ class Glossary:
             if stack:
                 out.append(piece)
                 continue
-            out.append(self._annotate_text(piece, concept_href, linked, self_id))
+            out.append(self._annotate_text(piece, concept_href, linked, self_id, abbreviations))
         return Markup("".join(out))
 
     def _annotate_text(self, text: str, concept_href: Callable[[str], str | None], linked: set[str],
-                       self_id: str | None) -> str:
+                       self_id: str | None, abbreviations: bool = True) -> str:
         spans: list[tuple[int, int, str]] = []
         if self._term_re is not None:
             for match in self._term_re.finditer(text):
@@ -96,7 +98,7 @@ class Glossary:
                 linked.add(concept)
                 spans.append((match.start(), match.end(),
                               f'<a class="glossary-term" href="{html.escape(href)}">{match.group(0)}</a>'))
-        if self._abbr_re is not None:
+        if self._abbr_re is not None and abbreviations:
             for match in self._abbr_re.finditer(text):
                 if any(s < match.end() and match.start() < e for s, e, _ in spans):
                     continue

@@ -142,7 +142,7 @@ class PageContext:
         html = render_prose(scanned, link_html, self.citations.cluster_html_for(self), inline=inline)
         if self.glossary is not None and owner.get("glossary_links", True):
             html = self.glossary.annotate_html(html, self._concept_href, self.linked_terms,
-                                               self_id=owner.id)
+                                               self_id=owner.id, abbreviations=not inline)
         if inline:
             return html
         return Markup(f'<div class="prose">\n{html}\n</div>')

@@ -619,7 +619,8 @@ def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefi
 
 def _svg_open(svg: _Svg, prefix: str, kind: str, width: float, height: float, title: str, desc: str) -> None:
     prefix = _esc(prefix)
-    svg.raw('<div class="tl-figure">')
+    # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
+    svg.raw(f'<div class="tl-figure" tabindex="0" role="region" aria-labelledby="{prefix}-title">')
     svg.raw(f'<svg xmlns="http://www.w3.org/2000/svg" class="tl-chart tl-{kind}" '
             f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
             f'role="img" aria-labelledby="{prefix}-title {prefix}-desc">')

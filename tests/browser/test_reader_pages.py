@@ -1,0 +1,267 @@
+"""What a reader sees on entry pages: abbreviation tooltips, "Cite this page", the chronology filter, timelines."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+if TYPE_CHECKING:
+    from conftest import NewReader, Reader
+
+ARTICLE = "article.md-content__inner"
+COPY_BUTTON = 'button[data-md-type="copy"], button.md-clipboard'
+"""Material's copy button on code blocks (``data-md-type="copy"`` in this version, ``.md-clipboard`` before)."""
+TIMELINE = "figure.timeline svg[role=img]"
+"""A membership timeline: an inline SVG in a figure, an image to assistive technology."""
+
+
+# --------------------------------------------------------------------------- abbreviations
+
+
+@pytest.mark.parametrize(("path", "abbreviation", "expansion"), [
+    ("organisations/csto/", "ОДКБ", "Collective Security Treaty Organization"),
+    ("concepts/dead-letter-regime/", "CSTO", "Collective Security Treaty Organization"),
+    ("glossary/", "EurAsEC", "Eurasian Economic Community"),
+])
+def test_hovering_an_abbreviation_shows_its_expansion(reader: Reader, path: str, abbreviation: str,
+                                                      expansion: str) -> None:
+    page = reader.goto(path)
+    abbr = page.locator(f"{ARTICLE} abbr[title]", has_text=re.compile(f"^{re.escape(abbreviation)}$")).first
+    expect(abbr).to_have_attribute("title", expansion)
+    abbr.scroll_into_view_if_needed()
+    abbr.hover()
+    # Material's content.tooltips feature replaces the browser's title tooltip with its own element.
+    tooltip = page.locator('.md-tooltip2--active[role="tooltip"], .md-tooltip--active[role="tooltip"]')
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_have_text(expansion)
+
+
+class _NestedAbbreviations(HTMLParser):
+    """Collects abbreviations marked inside another ``<abbr>`` (screen readers announce the expansion twice)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.nested: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "abbr":
+            if self.depth:
+                self.nested.append(dict(attrs).get("title") or "")
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "abbr" and self.depth:
+            self.depth -= 1
+
+
+def test_no_abbreviation_is_marked_twice(site_dir: Path) -> None:
+    """Every page of the built site: an abbreviation is one ``<abbr>``, never one inside another."""
+    doubled = {}
+    for html_file in sorted(site_dir.rglob("*.html")):
+        parser = _NestedAbbreviations()
+        parser.feed(html_file.read_text(encoding="utf-8"))
+        if parser.nested:
+            doubled[html_file.relative_to(site_dir).parent.as_posix() + "/"] = sorted(set(parser.nested))
+    assert not doubled, (f"{len(doubled)} pages mark abbreviations inside abbreviations: "
+                         + "; ".join(f"/{page} ({', '.join(titles[:3])})" for page, titles in doubled.items()))
+
+
+# --------------------------------------------------------------------------- cite this page
+
+
+@pytest.mark.parametrize("path", ["organisations/csto/", "concepts/dead-letter-regime/", "events/cst-signed-1992/"])
+def test_cite_this_page(new_reader: NewReader, site_url: str, path: str) -> None:
+    reader = new_reader(permissions=["clipboard-read", "clipboard-write"])
+    page = reader.goto(path)
+    permanent = site_url + path
+    expect(page.locator('link[rel="canonical"]')).to_have_attribute("href", permanent)
+
+    cite = page.locator(f"{ARTICLE} details.cite-this-page")
+    expect(cite).to_have_count(1)
+    chicago = cite.locator('.csl-entry[data-csl-style="chicago-author-date"]')
+    expect(chicago).to_be_hidden()
+    cite.locator("summary").click()
+    expect(cite).to_have_attribute("open", "")
+
+    # The page's title (without the heading's permalink mark), in whatever case the citation style uses.
+    title = page.locator(f"{ARTICLE} h1").evaluate(
+        "h1 => Array.from(h1.childNodes).filter(n => !n.classList?.contains('headerlink'))"
+        ".map(n => n.textContent).join('').trim()")
+    apa = cite.locator('.csl-entry[data-csl-style="apa"]')
+    for style in (chicago, apa):
+        expect(style).to_be_visible()
+        expect(style).to_contain_text(permanent)
+        expect(style).to_contain_text(re.compile(re.escape(title), re.IGNORECASE))
+    bibtex = cite.locator("pre code.language-bibtex")
+    expect(bibtex).to_be_visible()
+    expect(bibtex).to_contain_text(re.compile(r"^@online\{"))
+    expect(bibtex).to_contain_text(f"url = {{{permanent}}}")
+
+    # Material's copy button (content.code.copy) copies the BibTeX exactly.
+    copy = cite.locator(COPY_BUTTON)
+    expect(copy).to_have_count(1)
+    copy.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == bibtex.inner_text().strip()
+
+
+def test_source_page_offers_its_bibtex_with_a_copy_button(reader: Reader) -> None:
+    page = reader.goto("sources/troitskiy2020/")
+    block = page.locator(f"{ARTICLE} pre", has=page.locator("code.language-bibtex")).first
+    expect(block).to_contain_text("@article{troitskiy2020,")
+    expect(block.locator(COPY_BUTTON)).to_have_count(1)
+    for download in ("troitskiy2020.bib", "troitskiy2020.ris", "troitskiy2020.json"):
+        response = page.request.get(reader.url(f"sources/troitskiy2020/{download}"))
+        assert response.ok, f"{download}: HTTP {response.status}"
+
+
+# --------------------------------------------------------------------------- chronology
+
+
+def visible_events(page: Page) -> Locator:
+    return page.locator("ol.chronology > li:visible")
+
+
+def test_chronology_filter_by_organisation(reader: Reader) -> None:
+    page = reader.goto("chronology/")
+    form = page.locator("form.chronology-filter")
+    expect(form).to_be_visible()  # hidden without JavaScript, shown by companion.js
+    events = page.locator("ol.chronology > li")
+    total = events.count()
+    assert total > 50
+    expect(visible_events(page)).to_have_count(total)
+    status = form.locator("output")
+    expect(status).to_have_text(f"{total} of {total} events")
+
+    form.locator('select[data-filter="organisations"]').select_option("csto")
+    shown = visible_events(page)
+    count = shown.count()
+    assert 0 < count < total
+    expect(status).to_have_text(f"{count} of {total} events")
+    for organisations in shown.evaluate_all("items => items.map(item => item.dataset.organisations || '')"):
+        assert "csto" in organisations.split(), organisations
+    hidden = page.locator("ol.chronology > li:not(:visible)")
+    expect(hidden).to_have_count(total - count)
+    for organisations in hidden.evaluate_all("items => items.map(item => item.dataset.organisations || '')"):
+        assert "csto" not in organisations.split(), organisations
+
+    form.locator('select[data-filter="organisations"]').select_option("")
+    expect(visible_events(page)).to_have_count(total)
+
+
+def test_bibliography_filter_by_type_and_citing_text(reader: Reader) -> None:
+    page = reader.goto("sources/")
+    form = page.locator("form.bibliography-filter")
+    expect(form).to_be_visible()
+    items = page.locator(".bibliography-item")
+    total = items.count()
+    assert total > 50
+    expect(form.locator("output")).to_have_text(f"{total} of {total} works")
+
+    form.get_by_label("Cited by").select_option("troitskiy2020")
+    cited = page.locator(".bibliography-item:visible").count()
+    assert 0 < cited < total
+    form.get_by_label("Type").select_option("article")
+    shown = page.locator(".bibliography-item:visible")
+    count = shown.count()
+    assert 0 < count < cited
+    expect(form.locator("output")).to_have_text(f"{count} of {total} works")
+    for kind, cited_in in shown.evaluate_all("items => items.map(i => [i.dataset.type, i.dataset.citedIn || ''])"):
+        assert kind == "article" and "troitskiy2020" in cited_in.split(), (kind, cited_in)
+
+
+# --------------------------------------------------------------------------- membership timelines
+
+
+def open_timeline_page(reader: Reader, path: str) -> Page:
+    if not reader.page.request.get(reader.url(path)).ok:
+        pytest.skip(f"no /{path} page yet (the timelines are being integrated)")
+    return reader.goto(path)
+
+
+def timeline_or_skip(page: Page, path: str) -> Locator:
+    charts = page.locator(TIMELINE)
+    if charts.count() == 0:
+        pytest.skip(f"no membership timeline on {path} yet (the timeline SVGs are being integrated)")
+    return charts.first
+
+
+TIMELINE_PAGES = ["organisations/csto/", "countries/kaz/", "timeline/"]
+"""An organisation's members, a country's memberships, and the overview of every country and organisation."""
+
+
+@pytest.mark.parametrize("path", TIMELINE_PAGES)
+def test_membership_timeline_is_an_accessible_image(reader: Reader, path: str) -> None:
+    page = open_timeline_page(reader, path)
+    chart = timeline_or_skip(page, path)
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 200 and box["height"] > 20, box
+    title = chart.locator(":scope > title")
+    desc = chart.locator(":scope > desc")
+    expect(title).to_have_count(1)
+    expect(desc).to_have_count(1)
+    assert title.text_content().strip(), "the timeline's <title> is empty"
+    assert len(desc.text_content().strip()) > 20, "the timeline's <desc> does not describe the chart"
+    # The accessible name and description come from them.
+    labelled_by = (chart.get_attribute("aria-labelledby") or "").split()
+    for id_ in labelled_by:
+        expect(page.locator(f"[id='{id_}']")).to_have_count(1)
+    expect(chart).to_have_accessible_name(re.compile(r"\S"))
+
+
+CONTRAST_SCRIPT = """svg => {
+  // Effective colours as the reader sees them: text fill against the first opaque background behind the chart.
+  const parse = value => {
+    const m = value.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [r, g, b, a];
+  };
+  const over = (top, bottom) => top.slice(0, 3).map((c, i) => c * top[3] + bottom[i] * (1 - top[3]));
+  let background = null;
+  for (let el = svg; el && !background; el = el.parentElement) {
+    const colour = parse(getComputedStyle(el).backgroundColor);
+    if (colour && colour[3] > 0) background = colour;
+  }
+  background = background || [255, 255, 255, 1];
+  const luminance = rgb => {
+    const [r, g, b] = rgb.map(c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  return Array.from(svg.querySelectorAll("text")).filter(t => t.textContent.trim()).map(text => {
+    const style = getComputedStyle(text);
+    const fill = parse(style.fill);
+    const opacity = Number(style.fillOpacity) * Number(style.opacity);
+    const shown = fill ? over([fill[0], fill[1], fill[2], fill[3] * opacity], background) : null;
+    const [hi, lo] = [luminance(shown || [0, 0, 0]), luminance(background)].sort((a, b) => b - a);
+    return {text: text.textContent.trim(), fill: style.fill, background: `rgb(${background.slice(0, 3)})`,
+            ratio: shown ? (hi + 0.05) / (lo + 0.05) : 0};
+  });
+}"""
+
+MIN_TEXT_CONTRAST = 4.5
+"""WCAG 2.x AA for normal-size text; the chart labels are 11-12px."""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", TIMELINE_PAGES)
+def test_membership_timeline_text_is_readable_in_both_schemes(new_reader: NewReader, path: str,
+                                                              scheme: str) -> None:
+    reader = new_reader(color_scheme=scheme)
+    page = open_timeline_page(reader, path)
+    expected_scheme = "slate" if scheme == "dark" else "default"
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected_scheme)
+    chart = timeline_or_skip(page, path)
+    labels = chart.evaluate(CONTRAST_SCRIPT)
+    assert labels, f"{path}: the timeline has no text labels"
+    poor = [label for label in labels if label["ratio"] < MIN_TEXT_CONTRAST]
+    assert not poor, (f"{path} ({scheme}): timeline text below {MIN_TEXT_CONTRAST}:1 contrast: "
+                      + "; ".join(f"{p['text']!r} {p['fill']} on {p['background']} = {p['ratio']:.2f}"
+                                  for p in poor[:5]))
