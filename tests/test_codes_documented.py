@@ -103,3 +103,21 @@ def test_nested_records_are_covered() -> None:
 @pytest.mark.parametrize("entry_type", ENTRY_TYPES, ids=[t.name for t in ENTRY_TYPES])
 def test_every_type_has_a_doc(entry_type: object) -> None:
     assert entry_type.doc.strip()  # type: ignore[attr-defined]
+
+
+def test_documented_limits_match_the_code() -> None:
+    """The limits table in the content format guide states the limits the code enforces."""
+    import generator.bibliography as bib
+    import generator.fields as fields
+    import generator.loader as loader
+    import generator.yamlload as yamlload
+
+    doc = (Path(__file__).resolve().parent.parent / "docs/contributing/content-format.md").read_text()
+    assert f"| {yamlload.MAX_FILE_BYTES // 1024} KiB |" in doc
+    assert f"| {yamlload.MAX_NODES:,} |" in doc
+    assert f"| {yamlload.MAX_DEPTH} levels |" in doc
+    assert f"| {fields.MAX_TEXT:,} characters" in doc
+    assert f"| {fields.MAX_PROSE:,} characters |" in doc
+    assert f"| {loader.MAX_ENTRIES:,} |" in doc
+    assert f"| {bib.MAX_FILE_BYTES // 1_000_000} MB |" in doc
+    assert f"| {bib.MAX_FIELD_CHARS:,} characters |" in doc
