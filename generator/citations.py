@@ -256,4 +256,4 @@ def page_relative(from_url: str, to_url: str) -> str:
     return relative_url(from_url, to_url)
 
 
-__all__ = ["Citing", "SiteCitations", "CiteKey", "CiteRef", "Diagnostics", "Location"]
+__all__ = ["Citing", "SiteCitations", "page_relative", "sanitise_reference"]

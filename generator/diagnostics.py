@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import PurePosixPath
+from pathlib import Path
 from typing import Iterable, Iterator
 
 
@@ -124,10 +124,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{matches[0]}'?" if matches else None
 
 
-def relative_path(path: str, root: str) -> str:
-    """Path as shown in diagnostics: relative to the project root, with forward slashes."""
-    p, r = PurePosixPath(path), PurePosixPath(root)
+def display_path(path: Path, root: Path) -> str:
+    """A path as diagnostics show it: relative to the project root, with forward slashes."""
     try:
-        return str(p.relative_to(r))
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return str(p)
+        return path.as_posix()

@@ -17,9 +17,12 @@ from .linker import Site
 from .reference_docs import field_reference
 from .render import Renderer
 from .schema import json_schemas
+from .timeline import TIMELINE_CSS
 from .types import ENTRY_TYPES
 
 REDIRECT_TEMPLATE = "redirect.html.jinja"
+TIMELINE_STYLESHEET = "assets/companion-timeline.css"
+"""The timelines' stylesheet, emitted from :data:`generator.timeline.TIMELINE_CSS`."""
 DATA_DESCRIPTIONS = {
     "datapackage.json": "Frictionless Data Package describing every table.",
     "organisations.csv": "Organisations: id, names, kind, founding and dissolution dates.",
@@ -88,6 +91,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
                   key=lambda r: (r[0].name.lower(), r[1].organisation.name.lower()))
     put("timeline.md", renderer.page(["timeline.md.jinja"], "timeline.md", "timeline/",
                                      chart=renderer.globals["timelines"].overview(), rows=rows))
+    put(TIMELINE_STYLESHEET, TIMELINE_CSS)
     put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography)))
     put("reference/fields.md", renderer.page(["reference/fields.md.jinja"], "reference/fields.md",
                                              "reference/fields/", reference=field_reference()))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostics, Location, did_you_mean
+from .diagnostics import display_path
 from .fields import INVALID, SLUG_RE, CheckContext, CiteKey, Prose, RefValue
 from .types import ENTRY_TYPES, TYPES_BY_FOLDER, EntryType
 from .yamlload import YMap, YSeq, load_yaml
@@ -86,7 +87,7 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tu
     """Every entry file, in a deterministic order; stray files are reported."""
     found: list[tuple[EntryType, Path]] = []
     if not content_dir.is_dir():
-        diagnostics.error("content.missing", "content folder not found", Location(_rel(content_dir, root)))
+        diagnostics.error("content.missing", "content folder not found", Location(display_path(content_dir, root)))
         return found
     for child in sorted(content_dir.iterdir(), key=lambda p: p.name):
         if child.name.startswith("."):
@@ -94,7 +95,7 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tu
         entry_type = TYPES_BY_FOLDER.get(child.name)
         if entry_type is None or not child.is_dir():
             diagnostics.error(
-                "content.unknown-folder", f"'{child.name}' is not an entry folder", Location(_rel(child, root)),
+                "content.unknown-folder", f"'{child.name}' is not an entry folder", Location(display_path(child, root)),
                 did_you_mean(child.name, TYPES_BY_FOLDER) or f"entry folders: {', '.join(TYPES_BY_FOLDER)}",
             )
             continue
@@ -108,26 +109,26 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tu
             if file.suffix != ".yaml" or not file.is_file():
                 hint = "rename it to .yaml" if file.suffix == ".yml" else "entry files end in .yaml"
                 diagnostics.error("content.unknown-file", f"'{file.name}' is not an entry file",
-                                  Location(_rel(file, root)), hint)
+                                  Location(display_path(file, root)), hint)
                 continue
             if not SLUG_RE.match(file.stem):
                 twins = [name for name in by_folded_name[file.name.casefold()] if name != file.name]
                 if twins:
                     diagnostics.error(
                         "content.file-name", f"'{file.name}' and '{twins[0]}' differ only in case",
-                        Location(_rel(file, root)),
+                        Location(display_path(file, root)),
                         "they are one file on macOS and Windows; remove the one that is not lowercase")
                 else:
                     candidate = re.sub(r"[^a-z0-9]+", "-", file.stem.lower()).strip("-")
                     diagnostics.error(
                         "content.file-name", f"'{file.name}' is not a valid file name: the name is the entry's id, "
-                        "in lowercase letters, digits and single hyphens", Location(_rel(file, root)),
+                        "in lowercase letters, digits and single hyphens", Location(display_path(file, root)),
                         f"rename it to '{candidate}.yaml'" if SLUG_RE.match(candidate) else None)
                 continue
             found.append((entry_type, file))
     if len(found) > MAX_ENTRIES:
         diagnostics.error("content.too-many", f"{len(found)} entry files; the limit is {MAX_ENTRIES}",
-                          Location(_rel(content_dir, root)))
+                          Location(display_path(content_dir, root)))
         return []
     return found
 
@@ -176,7 +177,7 @@ def load_entries(content_dir: Path, root: Path, diagnostics: Diagnostics) -> tup
     entries = []
     broken: set[str] = set()
     for entry_type, file in discover(content_dir, root, diagnostics):
-        path = _rel(file, root)
+        path = display_path(file, root)
         try:
             data = file.read_bytes()
         except OSError as exc:
@@ -190,11 +191,6 @@ def load_entries(content_dir: Path, root: Path, diagnostics: Diagnostics) -> tup
     return entries, broken
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 __all__ = ["Entry", "ENTRY_TYPES", "discover", "load_entries", "load_entry"]

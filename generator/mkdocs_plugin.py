@@ -17,6 +17,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .emit import TIMELINE_STYLESHEET
 from .history import last_commit_epoch
 from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
@@ -58,6 +59,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             epoch = last_commit_epoch(Path(config.config_file_path).resolve().parent)
             if epoch is not None:
                 os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        if TIMELINE_STYLESHEET not in config.extra_css:
+            config.extra_css.append(TIMELINE_STYLESHEET)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:

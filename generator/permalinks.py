@@ -39,6 +39,8 @@ from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .diagnostics import Diagnostics, Location
+from .codes import CODES
+from .diagnostics import display_path
 from .pipeline import ProjectConfig, build
 from .types import ENTRY_TYPES
 
@@ -51,17 +53,8 @@ MANIFEST_COMMENT = (
     "See docs/contributing/permalinks.md."
 )
 
-PERMALINK_CODES: dict[str, str] = {
-    "permalink.removed": "A URL listed in `permalinks.json` is no longer published and nothing redirects from it; "
-                         "keep the old id in the renamed entry's `aliases`.",
-    "permalink.redirect-target-missing": "A redirect page points to a URL that the site does not publish.",
-    "permalink.redirect-chain": "A redirect points to a URL that is itself a redirect; point it at the final page.",
-    "permalink.unlisted": "A published URL is not in `permalinks.json` yet; run `python -m generator permalinks "
-                          "update` and commit the manifest (warning).",
-    "permalink.manifest": "`permalinks.json` is missing, is not valid JSON, or is not a sorted list of URLs.",
-    "permalink.broken-link": "A link or resource in the built site (`site/`) points to a file that is not there.",
-}
-"""The diagnostic codes of this module, until they join :data:`generator.codes.CODES`."""
+PERMALINK_CODES: dict[str, str] = {code: text for code, text in CODES.items() if code.startswith("permalink.")}
+"""This module's diagnostic codes (documented in :data:`generator.codes.CODES`)."""
 
 from .editions import current_edition, edition_url  # noqa: E402  (re-exported)
 _META_REFRESH = re.compile(r"<meta\b[^>]*\bhttp-equiv\s*=\s*[\"']?refresh\b[^>]*>", re.IGNORECASE)
@@ -350,7 +343,7 @@ def collect(config: ProjectConfig, docs_dir: Path | None, diagnostics: Diagnosti
         for path, content in docs_files(docs_dir).items():
             if path not in files:
                 files[path] = content
-                origins[path] = Location(_rel(docs_dir / path, config.root))
+                origins[path] = Location(display_path(docs_dir / path, config.root))
     return published_urls(files, origins)
 
 
@@ -359,13 +352,13 @@ def run_check(config: ProjectConfig, docs_dir: Path | None = None, manifest_path
     """Everything ``python -m generator permalinks check`` reports (``under``: see :func:`check_permalinks`)."""
     diagnostics = Diagnostics()
     manifest_path = manifest_path or config.root / MANIFEST_NAME
-    shown = _rel(manifest_path, config.root)
+    shown = display_path(manifest_path, config.root)
     published = collect(config, docs_dir, diagnostics)
     if published is None:
         return PermalinkReport(diagnostics)
     manifest = load_manifest(manifest_path, shown, diagnostics, salvage)
     override = config.overrides_dir / "redirect.html.jinja"
-    hint = f"check the redirect template {_rel(override, config.root)}" if override.is_file() else None
+    hint = f"check the redirect template {display_path(override, config.root)}" if override.is_file() else None
     check_permalinks(published, manifest, diagnostics, shown, config.site_url, hint, under)
     return PermalinkReport(diagnostics, published, manifest)
 
@@ -460,11 +453,6 @@ def _alias_location(root: Path, entry_path: str, alias: str) -> Location:
     return Location(entry_path, 1, 1)
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 __all__ = [

@@ -20,6 +20,7 @@ from .bibliography import (
 from .annotate import build_glossary
 from .citations import SiteCitations
 from .diagnostics import Diagnostics, Location
+from .diagnostics import display_path
 from .emit import emit_site
 from .history import last_changed
 from .timeline import present_year
@@ -93,7 +94,7 @@ def load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site
     entries, broken = load_entries(config.content_dir, config.root, diagnostics)
     bib_paths = sorted(config.bibliography_dir.glob("*.bib")) if config.bibliography_dir.is_dir() else []
     if not bib_paths:
-        diagnostics.error("bib.missing", "no .bib files found", Location(_rel(config.bibliography_dir, config.root)),
+        diagnostics.error("bib.missing", "no .bib files found", Location(display_path(config.bibliography_dir, config.root)),
                           "add the sources to bibliography/*.bib")
     bibliography = load_bibliography(bib_paths, config.root, diagnostics)
     # With no .bib file at all, one bib.missing error says it; every citation need not repeat it.
@@ -186,8 +187,3 @@ def _mkdocs_settings(root: Path) -> dict[str, str]:
     return {k: str(data[k]) for k in ("site_name", "site_url") if isinstance(data.get(k), str)}
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -39,8 +39,6 @@ _LABELS = {
 _LOCATOR = re.compile(r"^\s*(?P<label>[A-Za-z§¶]+)\.?\s*(?P<value>.+?)\s*$", re.S)
 PLACEHOLDER = "QCITEPLACEHOLDER{:06d}Q"
 _PLACEHOLDER_RE = re.compile(r"QCITEPLACEHOLDER(\d{6})Q")
-_LINK_PLACEHOLDER = "QLINKPLACEHOLDER{:06d}Q"
-_LINK_PLACEHOLDER_RE = re.compile(r"QLINKPLACEHOLDER(\d{6})Q")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -216,8 +216,6 @@ class Renderer:
         return self.page([f"listing/{entry_type.name}.md.jinja", "listing/_base.md.jinja"], path,
                          f"{entry_type.url_prefix}/", entry_type=entry_type, entries=entries)
 
-
-TemplateCallable = Callable[..., str]
 
 
 class Timelines:

@@ -17,6 +17,8 @@ import textwrap
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity
+from .codes import CODES
+from .diagnostics import display_path
 from .fields import SLUG_RE, Date, Enum, Field, FieldType, ListOf, Markdown, OneOrMany, Record, Ref, Text
 from .linker import RESERVED_IDS
 from .types import TYPES_BY_NAME, EntryType
@@ -27,13 +29,8 @@ PLACEHOLDER = "TODO"
 SCHEMA_FOLDER = "schemas"
 """Folder, at the project root, of the committed JSON Schemas (``python -m generator schemas``)."""
 
-SCAFFOLD_CODES: dict[str, str] = {
-    "scaffold.placeholder": "A value is still the `TODO` placeholder written by `python -m generator new`.",
-    "scaffold.exists": "`python -m generator new` was asked for a file that already exists (it never overwrites).",
-    "scaffold.schema-outdated": "A committed JSON Schema in `schemas/` differs from the entry type declarations; "
-                                "run `python -m generator schemas --out schemas/`.",
-}
-"""The diagnostic codes of this module, until they join :data:`generator.codes.CODES`."""
+SCAFFOLD_CODES: dict[str, str] = {code: text for code, text in CODES.items() if code.startswith("scaffold.")}
+"""This module's diagnostic codes (documented in :data:`generator.codes.CODES`)."""
 
 _WIDTH = 100
 _INDENT = "  "
@@ -202,7 +199,7 @@ def create_entry(content_dir: Path, root: Path, type_name: str, entry_id: str,
     """Write a new entry file; returns its path, or ``None`` (with a diagnostic) if refused."""
     entry_type = TYPES_BY_NAME[type_name]
     target = entry_path(content_dir, entry_type, entry_id)
-    shown = _rel(target, root)
+    shown = display_path(target, root)
     if not validate_new_id(entry_type, entry_id, content_dir, shown, diagnostics):
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -263,16 +260,11 @@ def scan_placeholders(content_dir: Path, root: Path, diagnostics: Diagnostics) -
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # the loader reports unreadable files
-        found.extend(find_placeholders(text, _rel(file, root)))
+        found.extend(find_placeholders(text, display_path(file, root)))
     diagnostics.extend(found)
     return found
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 __all__ = [

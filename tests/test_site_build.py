@@ -92,8 +92,13 @@ def test_project_site_builds_strictly(tmp_path: Path) -> None:
     assert "WARNING" not in run.stderr
 
 
-def test_timeline_css_is_in_the_site_stylesheet() -> None:
-    """The timeline styles live in generator.timeline; the site stylesheet carries the same text."""
+def test_timeline_stylesheet_is_published_and_linked(tmp_path: Path) -> None:
+    """The plugin publishes the timelines' CSS and links it from every page."""
+    from generator.emit import TIMELINE_STYLESHEET
     from generator.timeline import TIMELINE_CSS
 
-    assert TIMELINE_CSS.strip() in (REPO / "docs/assets/companion.css").read_text(encoding="utf-8")
+    project = copy_fixture(tmp_path)
+    out = tmp_path / "out"
+    assert mkdocs_build(project, out).returncode == 0
+    assert (out / TIMELINE_STYLESHEET).read_text(encoding="utf-8") == TIMELINE_CSS
+    assert TIMELINE_STYLESHEET in (out / "organisations/csto/index.html").read_text(encoding="utf-8")

@@ -44,7 +44,7 @@ from generator.bibliography.csl import ENTRY_TYPES, VERBATIM_FIELDS, to_csl
 from generator.bibliography.latex import latex_to_text
 from generator.bibliography.model import BibEntry, Bibliography
 from generator.bibliography.slug import source_slug
-from generator.diagnostics import Diagnostics, Location, did_you_mean, relative_path
+from generator.diagnostics import Diagnostics, Location, did_you_mean, display_path
 
 #: Largest ``.bib`` file read, in bytes.
 MAX_FILE_BYTES = 5_000_000
@@ -169,7 +169,7 @@ class _Loader:
     # -- reading ---------------------------------------------------------------------------
 
     def read_file(self, path: Path) -> None:
-        shown = relative_path(str(path.resolve()), str(self.root.resolve()))
+        shown = display_path(path, self.root)
         try:
             data = path.read_bytes()
         except OSError as exc:
