@@ -117,16 +117,34 @@ class Glossary:
 
 
 def _alternation(words: Iterable[str], flags: int) -> re.Pattern[str] | None:
-    """One regex matching any of ``words`` as a whole word, longest first."""
-    ordered = sorted({w for w in words if w.strip()}, key=lambda w: (-len(w), w))
+    """One regex matching any of ``words`` as a whole word, the longest where several fit.
+
+    The words are compiled as a trie (common prefixes factored out), so a position of
+    the text is rejected after a character or two however many words there are: a plain
+    ``a|b|c...`` alternation tries every word at every position.
+    """
+    # Words with &, < or > never occur as such in rendered text (they are escaped there).
+    ordered = sorted({w for w in words if w.strip() and not set(w) & set("&<>")})
     if not ordered:
         return None
-    # The words are already HTML-escaped in rendered text only for &, < and >; skip those.
-    ordered = [w for w in ordered if not set(w) & set("&<>")]
-    if not ordered:
-        return None
-    body = "|".join(re.escape(w) for w in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+    trie: dict = {}
+    for word in ordered:
+        node = trie
+        for char in (word.lower() if flags & re.IGNORECASE else word):
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(rf"(?<![\w-]){_trie_pattern(trie)}(?![\w-])", flags)
+
+
+def _trie_pattern(node: dict) -> str:
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    ends_here = "" in node
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends_here:
+        return branches[0]
+    group = "(?:" + "|".join(branches) + ")"
+    return group + "?" if ends_here else group
 
 
 def build_glossary(entries: Iterable[object]) -> Glossary:

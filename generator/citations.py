@@ -90,6 +90,7 @@ class SiteCitations:
         self._by_prose_cluster: dict[int, list[int]] = {}
         self._entry_keys: dict[int, list[str]] = defaultdict(list)
         self.cited_on: dict[str, list[Citing]] = {}
+        self._inner: dict[int, str] = {}
         self.formatted: Formatted | None = None
 
     def _register(self, items: list[Any]) -> int:
@@ -152,9 +153,12 @@ class SiteCitations:
     def _linked(self, index: int, page: Any) -> str:
         key = self._clusters[index][0].key
         href = page_relative(page.url, self.source_url(key))
-        # Citations also land in Markdown lines (lists, table cells) that MkDocs parses again:
-        # make the engine's text inert for Markdown as well as sanitised HTML.
-        inner = _strip_parens(sanitise(self._item_html(index))).translate(MARKDOWN_INERT)
+        inner = self._inner.get(index)
+        if inner is None:
+            # Citations also land in Markdown lines (lists, table cells) that MkDocs parses again:
+            # make the engine's text inert for Markdown as well as sanitised HTML.
+            inner = _strip_parens(sanitise(self._item_html(index))).translate(MARKDOWN_INERT)
+            self._inner[index] = inner
         return f'<a class="citation" href="{href}" data-cite="{escape_text(key)}">{inner}</a>'
 
     def _join(self, indexes: list[int], page: Any, prefix: str = "", suffix: str = "") -> Markup:

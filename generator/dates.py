@@ -9,6 +9,7 @@ in a :class:`DateValue` that knows its display form ("15 May 1992", "c. 2003",
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 import time
@@ -88,6 +89,11 @@ def _calendar_problem(text: str) -> str | None:
     return None
 
 
+_PLAIN_DATE = re.compile(r"([0-9]{4})(?:-(0[1-9]|1[0-2])(?:-([0-9]{2}))?)?")
+"""Year, year-month or calendar date: nearly every date written, and EDTF level 0."""
+
+
+@functools.lru_cache(maxsize=None)
 def parse_date(text: str) -> tuple[DateValue | None, str]:
     """Parse an EDTF string. Returns ``(value, "")`` or ``(None, problem)``.
 
@@ -98,6 +104,17 @@ def parse_date(text: str) -> tuple[DateValue | None, str]:
     impossible = _calendar_problem(text)
     if impossible:
         return None, impossible
+    plain = _PLAIN_DATE.fullmatch(text)
+    if plain:
+        # The EDTF grammar (pyparsing) costs milliseconds a date; plain dates need none of it.
+        year, month, day = int(plain.group(1)), plain.group(2), plain.group(3)
+        if month is None:
+            lower, upper = (year, 1, 1), (year, 12, 31)
+        elif day is None:
+            lower, upper = (year, int(month), 1), (year, int(month), calendar.monthrange(year, int(month))[1])
+        else:
+            lower = upper = (year, int(month), int(day))
+        return DateValue(text, lower, upper, display_date(None, text)), ""
     try:
         parsed = parse_edtf(text)
     except Exception:  # the library raises several exception types for bad input

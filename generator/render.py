@@ -10,7 +10,6 @@ text. Contributed text is only ever *data* given to templates, never compiled.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,16 +63,27 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     return env
 
 
+def _relpath(from_dir: list[str], to: list[str]) -> str:
+    """``posixpath.relpath`` for normalised site-relative paths, without touching the file system."""
+    common = 0
+    while common < len(from_dir) and common < len(to) and from_dir[common] == to[common]:
+        common += 1
+    return "/".join([".."] * (len(from_dir) - common) + to[common:]) or "."
+
+
+def _parts(path: str) -> list[str]:
+    return [p for p in path.split("/") if p and p != "."]
+
+
 def relative(from_path: str, to_path: str) -> str:
     """Relative link between two generated files (``organisations/csto.md`` -> ``../events/x.md``)."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    return _relpath(_parts(from_path)[:-1], _parts(to_path))
 
 
 def relative_url(from_url: str, to_url: str) -> str:
     """Relative link between two directory URLs (``organisations/csto/`` -> ``../../events/x/``)."""
-    base = from_url.rstrip("/") or "."
-    target = to_url.rstrip("/") or "."
-    rel = posixpath.relpath(target, base if from_url.endswith("/") else posixpath.dirname(base))
+    base = _parts(from_url) if from_url.endswith("/") else _parts(from_url)[:-1]
+    rel = _relpath(base, _parts(to_url))
     return rel + "/" if to_url.endswith("/") and rel != "." else (rel if rel != "." else "./")
 
 

@@ -121,11 +121,29 @@ def decode_text(data: bytes, path: str, diagnostics: Diagnostics) -> str | None:
     return text
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+"""libyaml's parser when PyYAML was built with it: the same events, several times faster."""
+
+
 def load_yaml(data: bytes, path: str, diagnostics: Diagnostics) -> YNode | None:
     """Parse one YAML document from ``data``; ``None`` (with diagnostics) if it is not acceptable."""
     text = decode_text(data, path, diagnostics)
     if text is None:
         return None
+    if _FAST_LOADER is not None:
+        # Valid files go through libyaml. Any problem is reported by parsing again with the
+        # pure-Python parser, whose messages and positions are the ones documented and tested.
+        trial = Diagnostics()
+        try:
+            node = _Composer(text, path, trial, _FAST_LOADER).compose()
+        except Exception:
+            node = None
+        if node is not None and not trial.items:
+            return node
+    return _load_checked(text, path, diagnostics)
+
+
+def _load_checked(text: str, path: str, diagnostics: Diagnostics) -> YNode | None:
     try:
         return _Composer(text, path, diagnostics).compose()
     except _Rejected:
@@ -162,8 +180,8 @@ def load_yaml(data: bytes, path: str, diagnostics: Diagnostics) -> YNode | None:
 
 
 class _Composer:
-    def __init__(self, text: str, path: str, diagnostics: Diagnostics) -> None:
-        self.events = yaml.parse(text, Loader=yaml.SafeLoader)
+    def __init__(self, text: str, path: str, diagnostics: Diagnostics, loader: type = yaml.SafeLoader) -> None:
+        self.events = yaml.parse(text, Loader=loader)
         self.path = path
         self.diagnostics = diagnostics
         self.nodes = 0
@@ -223,7 +241,8 @@ class _Composer:
                 what = "lone surrogate" if _SURROGATE.match(bad.group()) else "control character"
                 self._fail("yaml.control-char", f"escaped {what} U+{ord(bad.group()):04X} in a quoted value",
                            event, "remove the escape sequence")
-            return YScalar(event.value, event.style is None, line, column, event.style)
+            style = event.style or None  # libyaml reports a plain scalar's style as ''
+            return YScalar(event.value, style is None, line, column, style)
         if isinstance(event, events.SequenceStartEvent):
             items: list[YNode] = []
             while not isinstance(nxt := self._next(), events.SequenceEndEvent):
