@@ -87,10 +87,14 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
         organisations=_involved(site, events, "organisations"),
         countries=_involved(site, events, "countries"),
         kinds=sorted({e.kind for e in events})))
-    rows = sorted(((site.by_id[cid], m) for cid, ms in site.memberships.items() for m in ms),
+    shown = _overview_organisations(site)
+    rows = sorted(((site.by_id[cid], m) for cid, ms in site.memberships.items() for m in ms
+                   if m.organisation.id in shown),
                   key=lambda r: (r[0].name.lower(), r[1].organisation.name.lower()))
+    with_members = sum(1 for o in site.of_type("organisation") if o.get("members"))
     put("timeline.md", renderer.page(["timeline.md.jinja"], "timeline.md", "timeline/",
-                                     chart=renderer.globals["timelines"].overview(), rows=rows))
+                                     chart=renderer.globals["timelines"].overview(shown), rows=rows,
+                                     shown=len(shown), with_members=with_members))
     put(TIMELINE_STYLESHEET, TIMELINE_CSS)
     put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography)))
     put("reference/fields.md", renderer.page(["reference/fields.md.jinja"], "reference/fields.md",
@@ -128,6 +132,17 @@ def glossary_items(site: Site) -> dict[str, Any]:
         groups.setdefault(letter if letter.isalpha() else "#", []).append(item)
     ordered = [(letter, Markup(f"letter-{ord(letter[0]):04x}"), group) for letter, group in groups.items()]
     return {"items": ordered, "letters": [(letter, anchor) for letter, anchor, _ in ordered]}
+
+
+OVERVIEW_LIMIT = 40
+"""Most organisations drawn on the overview page, so that its size does not grow with the site."""
+
+
+def _overview_organisations(site: Site) -> set[str]:
+    """The organisations with the most member states (all of them in a small site)."""
+    ranked = sorted((o for o in site.of_type("organisation") if o.get("members")),
+                    key=lambda o: (-len({m["country"].target for m in o.members}), o.id))
+    return {o.id for o in ranked[:OVERVIEW_LIMIT]}
 
 
 def _involved(site: Site, events: list[Any], field: str) -> list[Any]:

@@ -241,5 +241,5 @@ class Timelines:
     def country(self, entry: Entry) -> Markup | None:
         return country_timeline(entry, self.site, today_year=self.today_year)
 
-    def overview(self) -> Markup:
-        return overview_chart(self.site, today_year=self.today_year)
+    def overview(self, only: set[str] | None = None) -> Markup:
+        return overview_chart(self.site, today_year=self.today_year, only=only)

@@ -785,7 +785,8 @@ def _group_of(org: Entry) -> str:
     return _OTHER_GROUP
 
 
-def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_START) -> Markup:
+def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_START,
+                   only: "set[str] | None" = None) -> Markup:
     """Every country with a membership against every organisation with members.
 
     Rows are countries (alphabetical), columns organisations grouped by kind (security,
@@ -797,12 +798,15 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
         site: the linked site.
         today_year: the right edge of every cell.
         start_year: the left edge of every cell (periods before it are cut, with a fade).
+        only: ids of the organisations to show (all with members when ``None``).
     """
     left, right = float(start_year), float(today_year + 1)
     periods: dict[tuple[str, str], list[Period]] = {}
     orgs: dict[str, Entry] = {}
     countries: dict[str, Entry] = {}
     for org in site.of_type("organisation"):
+        if only is not None and org.id not in only:
+            continue
         for period in organisation_periods(org, site):
             periods.setdefault((period.country.id, org.id), []).append(period)
             orgs[org.id] = org
