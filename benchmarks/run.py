@@ -1,0 +1,637 @@
+"""Benchmark: the generator and the full MkDocs build against plain MkDocs, at N entries.
+
+    .venv/bin/python benchmarks/run.py                      # N = 100, 1,000, 10,000 (takes minutes)
+    .venv/bin/python benchmarks/run.py -n 100 -n 1000       # chosen sizes
+    .venv/bin/python benchmarks/run.py -n 100 -m 10 --json  # machine-readable
+    .venv/bin/python benchmarks/run.py -n 1000 --profile prof/   # also cProfile both builds
+    .venv/bin/python benchmarks/run.py -n 1000 --variants   # also MkDocs/Material settings
+    .venv/bin/python benchmarks/run.py --report a.json b.json   # the table of saved --json runs
+
+For each N, :mod:`benchmarks.corpus` writes a synthetic project, then every measurement
+runs in its own child process (fresh imports; peak memory from ``wait4``, which on Linux
+is the largest resident set of the child and the processes it waited for, e.g. Node):
+
+1. the generator stage alone (``pipeline.build``) with an empty citation cache ("cold"),
+   timed by stage: load entries (parse + validate), bibliography, link, citations
+   (collect + format), emit (render every page);
+2. the same again with the cache filled ("warm": the rebuild with an unchanged
+   bibliography, which must start no citation engine and format nothing); this run also
+   writes the generated Markdown into a second project that has no ``companion`` plugin;
+3. ``mkdocs build`` of the project (with the plugin, warm cache) and ``mkdocs build`` of
+   the plain project (same Markdown, no plugin), interleaved ``--repeat`` times (the
+   run with the least CPU time is kept).
+
+Each time is given as wall-clock seconds and as CPU seconds (user + system of the process
+and the processes it waited for). On a shared machine wall time varies with everything
+else that runs; CPU time hardly does, so the ratios and targets use CPU time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import pstats
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import corpus  # noqa: E402
+
+DEFAULT_SIZES = (100, 1_000, 10_000)
+TIMEOUT_SECONDS = 3 * 3600
+MKDOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+#: Every measurement, in table order: (key, label, format). The JSON records use the keys.
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("n", "entries (N)", "{:,}"),
+    ("sources", "BibTeX entries (M)", "{:,}"),
+    ("html_pages", "HTML pages", "{:,}"),
+    ("generator_s", "generator stage (`pipeline.build`), warm cache: wall s", "{:.2f}"),
+    ("generator_cpu_s", "generator stage, warm cache: CPU s", "{:.2f}"),
+    ("generator_ms_per_entry", "generator per entry: CPU ms", "{:.2f}"),
+    ("load_cpu_s", "  load + validate entries: CPU s", "{:.2f}"),
+    ("bibliography_cpu_s", "  parse bibliography: CPU s", "{:.2f}"),
+    ("link_cpu_s", "  link: CPU s", "{:.2f}"),
+    ("citations_cpu_s", "  citations (collect + format from cache): CPU s", "{:.2f}"),
+    ("page_citations_cpu_s", "  \"cite this page\" references (from cache): CPU s", "{:.2f}"),
+    ("emit_cpu_s", "  render + emit pages: CPU s", "{:.2f}"),
+    ("other_cpu_s", "  other (history, glossary, setup): CPU s", "{:.2f}"),
+    ("full_s", "full `mkdocs build` (plugin, warm cache): wall s", "{:.2f}"),
+    ("plain_s", "plain `mkdocs build` (same Markdown): wall s", "{:.2f}"),
+    ("ratio", "ratio full / plain, wall", "{:.2f}"),
+    ("full_cpu_s", "full `mkdocs build`: CPU s", "{:.2f}"),
+    ("plain_cpu_s", "plain `mkdocs build`: CPU s", "{:.2f}"),
+    ("ratio_cpu", "ratio full / plain, CPU", "{:.2f}"),
+    ("generator_share", "generator / full build, CPU", "{:.1%}"),
+    ("full_ms_per_page", "full build per HTML page: CPU ms", "{:.1f}"),
+    ("plain_ms_per_page", "plain build per HTML page: CPU ms", "{:.1f}"),
+    ("citations_cold_s", "site citations, empty cache: wall s", "{:.2f}"),
+    ("page_citations_cold_s", "\"cite this page\" references, empty cache: wall s", "{:.2f}"),
+    ("citations_cold_formatted", "  formatted by citeproc-js (refs + clusters)", "{:,}"),
+    ("citations_warm_s", "all citations, cache filled: wall s", "{:.2f}"),
+    ("generator_cold_s", "generator stage, empty cache: wall s", "{:.2f}"),
+    ("rebuild_engine_runs", "rebuild, same bibliography: engine runs", "{:,}"),
+    ("rebuild_formatted", "rebuild, same bibliography: formatted", "{:,}"),
+    ("peak_generator_mb", "peak RSS, generator (MB)", "{:,.0f}"),
+    ("peak_full_mb", "peak RSS, full build (MB)", "{:,.0f}"),
+    ("peak_plain_mb", "peak RSS, plain build (MB)", "{:,.0f}"),
+    ("site_mb", "site size, all files (MB)", "{:,.1f}"),
+    ("search_index_mb", "  of which search index (MB)", "{:,.2f}"),
+    ("avg_page_kb", "average HTML page (KB)", "{:.1f}"),
+    ("avg_entry_page_kb", "average entry page (KB)", "{:.1f}"),
+    ("max_page_kb", "largest HTML page (KB)", "{:,.0f}"),
+)
+
+VARIANTS: dict[str, Callable[[dict[str, Any]], None]] = {}
+"""MkDocs/Material settings tried with ``--variants``: name -> change to the project's mkdocs.yml."""
+
+
+def _variant(name: str):
+    def register(function: Callable[[dict[str, Any]], None]):
+        VARIANTS[name] = function
+        return function
+    return register
+
+
+def _plugins(config: dict[str, Any]) -> list[Any]:
+    return config.setdefault("plugins", [])
+
+
+def _plugin_name(item: Any) -> str:
+    return item if isinstance(item, str) else next(iter(item))
+
+
+@_variant("no search plugin")
+def _no_search(config: dict[str, Any]) -> None:
+    config["plugins"] = [p for p in _plugins(config) if _plugin_name(p) != "search"]
+
+
+@_variant("search: lang en only")
+def _search_en(config: dict[str, Any]) -> None:
+    config["plugins"] = [{"search": {"lang": ["en"]}} if _plugin_name(p) == "search" else p for p in _plugins(config)]
+
+
+@_variant("no mkdocstrings (API page)")
+def _no_mkdocstrings(config: dict[str, Any]) -> None:
+    config["plugins"] = [p for p in _plugins(config) if _plugin_name(p) != "mkdocstrings"]
+    config["nav"] = [item for item in config["nav"] if not isinstance(item, dict) or "Contributing" not in item] + [
+        {"Contributing": [{"Writing entries": "contributing/content-format.md"},
+                          {"Field reference": "reference/fields.md"}, {"Diagnostics": "reference/diagnostics.md"}]}]
+    config.setdefault("exclude_docs", "reference/api.md\n")
+
+
+@_variant("toc without permalink")
+def _toc_plain(config: dict[str, Any]) -> None:
+    config["markdown_extensions"] = ["toc" if isinstance(e, dict) and "toc" in e else e
+                                     for e in config["markdown_extensions"]]
+
+
+@_variant("no navigation.* features")
+def _no_navigation_features(config: dict[str, Any]) -> None:
+    config["theme"]["features"] = [f for f in config["theme"]["features"] if not f.startswith("navigation.")]
+
+
+@_variant("navigation.instant + prune")
+def _instant_prune(config: dict[str, Any]) -> None:
+    config["theme"]["features"] = config["theme"]["features"] + ["navigation.instant", "navigation.prune"]
+
+
+@_variant("no nav: (every page in the sidebar)")
+def _auto_nav(config: dict[str, Any]) -> None:
+    config.pop("nav", None)
+
+
+@_variant("no nav: + navigation.prune")
+def _auto_nav_pruned(config: dict[str, Any]) -> None:
+    config.pop("nav", None)
+    config["theme"]["features"] = config["theme"]["features"] + ["navigation.prune"]
+
+
+@_variant("validation: links ignored")
+def _no_link_validation(config: dict[str, Any]) -> None:
+    config["validation"] = {"omitted_files": "ignore", "absolute_links": "ignore", "unrecognized_links": "ignore",
+                            "anchors": "ignore"}
+
+
+# -- child processes --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ChildResult:
+    seconds: float
+    peak_mb: float
+    cpu_s: float
+    output: dict[str, Any]
+
+
+class BenchmarkError(RuntimeError):
+    """A build failed or timed out."""
+
+
+def run_child(command: list[str], log: Path, timeout: float, cwd: Path | None = None) -> ChildResult:
+    """Run ``command``; wall time, peak RSS (tree, via wait4) and the JSON it prints last, if any."""
+    env = {**os.environ, **MKDOCS_ENV}
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env,
+                                   start_new_session=True)
+        timer = threading.Timer(timeout, lambda: os.killpg(process.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            # wait4, not Popen.wait: it also returns the child's resource usage.
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    if seconds >= timeout:
+        raise BenchmarkError(f"{' '.join(command)} did not finish within {timeout:.0f} s (log {log})")
+    if process.returncode != 0:
+        tail = "\n".join(text.strip().splitlines()[-15:])
+        raise BenchmarkError(f"{' '.join(command)} exited with {process.returncode} (log {log}):\n{tail}")
+    output: dict[str, Any] = {}
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            output = json.loads(line)
+            break
+    return ChildResult(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, output)
+
+
+def mkdocs_command(config_file: Path, site_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(config_file),
+            "--site-dir", str(site_dir)]
+
+
+# -- the worker: the generator stage in a child process -----------------------------------------
+
+
+def project_config(project: Path):
+    """The :class:`ProjectConfig` the plugin makes from the project's mkdocs.yml (by the plugin's own code)."""
+    from types import SimpleNamespace
+
+    import yaml
+
+    from generator.mkdocs_plugin import CompanionPlugin
+
+    config_file = project / "mkdocs.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    options: dict[str, Any] = {}
+    for item in config.get("plugins", []):
+        if _plugin_name(item) == "companion" and isinstance(item, dict):
+            options = item["companion"] or {}
+    plugin = CompanionPlugin()
+    errors, _ = plugin.load_config(options, config_file_path=str(config_file))
+    if errors:
+        raise BenchmarkError(f"companion options: {errors}")
+    mkdocs_config = SimpleNamespace(config_file_path=str(config_file), site_name=config["site_name"],
+                                    site_url=config.get("site_url"))
+    return plugin._project(mkdocs_config)
+
+
+def worker(project: Path, write_docs: Path | None) -> int:
+    """Run ``pipeline.build`` once, timing its stages; print one JSON line."""
+    import generator.pipeline as pipeline
+    from generator.bibliography.formatter import CitationFormatter
+
+    stages: dict[str, float] = defaultdict(float)
+    formatters: list[Any] = []
+    format_seconds: dict[int, float] = defaultdict(float)
+    format_cpu: dict[int, float] = defaultdict(float)
+    site_formatters: set[int] = set()
+
+    def timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start, cpu = time.perf_counter(), time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                stages[stage] += time.perf_counter() - start
+                stages[stage.replace("_s", "_cpu_s")] += time.process_time() - cpu
+        return wrapper
+
+    # The stages are the names pipeline.build calls; wrapping them times the real build.
+    for name, stage in (("load_entries", "load_s"), ("load_bibliography", "bibliography_s"), ("link", "link_s"),
+                        ("page_bibliography", "page_citations_s"), ("emit_site", "emit_s")):
+        if hasattr(pipeline, name):
+            setattr(pipeline, name, timed(stage, getattr(pipeline, name)))
+    collect, site_format = pipeline.SiteCitations.collect, pipeline.SiteCitations.format
+
+    def format_site(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.formatter is not None:
+            site_formatters.add(id(self.formatter))
+        return site_format(self, *args, **kwargs)
+
+    pipeline.SiteCitations.collect = timed("citations_s", collect)
+    pipeline.SiteCitations.format = timed("citations_s", format_site)
+    # Every formatter, wherever it is made: its counters and the time it spends formatting.
+    original_init, original_format = CitationFormatter.__init__, CitationFormatter.format
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        formatters.append(self)
+
+    def format_(self: Any, *args: Any, **kwargs: Any) -> Any:
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            return original_format(self, *args, **kwargs)
+        finally:
+            format_seconds[id(self)] += time.perf_counter() - start
+            format_cpu[id(self)] += time.process_time() - cpu
+
+    CitationFormatter.__init__, CitationFormatter.format = init, format_
+    config = project_config(project)
+    start, cpu = time.perf_counter(), time.process_time()
+    result = pipeline.build(config)
+    total, total_cpu = time.perf_counter() - start, time.process_time() - cpu
+    if not result.ok:
+        for diagnostic in list(result.diagnostics.sorted())[:30]:
+            print(diagnostic, file=sys.stderr)
+        print(f"{len(result.diagnostics.errors)} error(s)", file=sys.stderr)
+        return 1
+    # Formatting outside the site's citations is the "cite this page" references.
+    stages["page_citations_s"] += sum(s for f, s in format_seconds.items() if f not in site_formatters)
+    stages["page_citations_cpu_s"] += sum(s for f, s in format_cpu.items() if f not in site_formatters)
+    stages["other_s"] = total - sum(v for k, v in stages.items() if not k.endswith("_cpu_s"))
+    stages["other_cpu_s"] = total_cpu - sum(v for k, v in stages.items() if k.endswith("_cpu_s"))
+    if write_docs is not None:
+        for path, content in result.files.items():
+            target = write_docs / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+    print(json.dumps({
+        "total_s": total, "total_cpu_s": total_cpu, **stages, "files": len(result.files), "entries": len(result.site.entries),
+        "formatters": len(formatters),
+        "engine_runs": sum(f.engine_runs for f in formatters), "formatted": sum(f.formatted for f in formatters),
+    }))
+    return 0
+
+
+def profile_worker(project: Path, out: Path) -> int:
+    """``pipeline.build`` under cProfile, timed in CPU time (robust when the machine is busy)."""
+    import cProfile
+
+    profiler = cProfile.Profile(time.process_time)
+    status = profiler.runcall(worker, project, None)
+    profiler.dump_stats(str(out))
+    return status
+
+
+def profile_mkdocs(config_file: Path, site_dir: Path, out: Path) -> int:
+    """``mkdocs build`` under cProfile, in CPU time."""
+    import cProfile
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    def run() -> None:
+        config = load_config(str(config_file), site_dir=str(site_dir))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.runcall(run)
+    profiler.dump_stats(str(out))
+    return 0
+
+
+# -- measuring one size -------------------------------------------------------------------------
+
+
+def site_sizes(site: Path) -> dict[str, float]:
+    total = html_bytes = entry_bytes = largest = 0
+    pages = entry_pages = 0
+    entry_folders = {"organisations", "events", "concepts", "countries", "disagreements"}
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        total += size
+        if path.suffix == ".html":
+            pages += 1
+            html_bytes += size
+            largest = max(largest, size)
+            parts = path.relative_to(site).parts
+            if len(parts) == 3 and parts[0] in entry_folders and parts[2] == "index.html":
+                entry_pages += 1
+                entry_bytes += size
+    search = site / "search" / "search_index.json"
+    return {
+        "html_pages": pages, "site_mb": total / 1e6,
+        "search_index_mb": search.stat().st_size / 1e6 if search.exists() else 0.0,
+        "avg_page_kb": html_bytes / max(pages, 1) / 1e3, "avg_entry_page_kb": entry_bytes / max(entry_pages, 1) / 1e3,
+        "max_page_kb": largest / 1e3,
+    }
+
+
+def note(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, profile: Path | None,
+            variants: bool) -> dict[str, Any]:
+    """Every measurement for one size; the keys of :data:`COLUMNS` (and a few more)."""
+    project, plain = work / f"n{n}", work / f"n{n}-plain"
+    start = time.perf_counter()
+    shape = corpus.generate(project, n, m)
+    note(f"N={n:,}: corpus {shape} in {time.perf_counter() - start:.1f} s")
+    me = [sys.executable, str(Path(__file__).resolve())]
+
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    cold = run_child(me + ["--worker", str(project)], work / f"n{n}-generator-cold.log", timeout)
+    note(f"N={n:,}: generator cold {cold.seconds:.1f} s")
+    if plain.exists():
+        shutil.rmtree(plain)
+    corpus.copy_docs(plain / "docs")
+    corpus.write_mkdocs_config(plain / "mkdocs.yml", corpus.mkdocs_config(plain, plugin=False))
+    warm = run_child(me + ["--worker", str(project), "--write-docs", str(plain / "docs")],
+                     work / f"n{n}-generator-warm.log", timeout)
+    note(f"N={n:,}: generator warm {warm.seconds:.1f} s")
+
+    full_runs, plain_runs = [], []
+    for attempt in range(repeat):
+        full_runs.append(run_child(mkdocs_command(project / "mkdocs.yml", project / "site"),
+                                   work / f"n{n}-full-{attempt}.log", timeout))
+        note(f"N={n:,}: full build {full_runs[-1].seconds:.1f} s")
+        plain_runs.append(run_child(mkdocs_command(plain / "mkdocs.yml", plain / "site"),
+                                    work / f"n{n}-plain-{attempt}.log", timeout))
+        note(f"N={n:,}: plain build {plain_runs[-1].seconds:.1f} s")
+    full = min(full_runs, key=lambda r: r.cpu_s)
+    plain_run = min(plain_runs, key=lambda r: r.cpu_s)
+    sizes = site_sizes(project / "site")
+    plain_sizes = site_sizes(plain / "site")
+
+    generator_s, generator_cpu_s = warm.output["total_s"], warm.output["total_cpu_s"]
+    stage_keys = ("load", "bibliography", "link", "citations", "page_citations", "emit", "other")
+    record: dict[str, Any] = {
+        "n": shape.entries, "sources": shape.sources,
+        "entries_by_type": {"countries": shape.countries, "organisations": shape.organisations,
+                            "events": shape.events, "concepts": shape.concepts},
+        "generator_s": generator_s, "generator_cpu_s": generator_cpu_s,
+        "generator_ms_per_entry": 1000 * generator_cpu_s / shape.entries,
+        **{f"{key}_s": warm.output.get(f"{key}_s", 0.0) for key in stage_keys},
+        **{f"{key}_cpu_s": warm.output.get(f"{key}_cpu_s", 0.0) for key in stage_keys},
+        "full_s": full.seconds, "plain_s": plain_run.seconds, "ratio": full.seconds / plain_run.seconds,
+        "full_cpu_s": full.cpu_s, "plain_cpu_s": plain_run.cpu_s, "ratio_cpu": full.cpu_s / plain_run.cpu_s,
+        "generator_share": generator_cpu_s / full.cpu_s,
+        "full_ms_per_page": 1000 * full.cpu_s / max(sizes["html_pages"], 1),
+        "plain_ms_per_page": 1000 * plain_run.cpu_s / max(plain_sizes["html_pages"], 1),
+        "citations_cold_s": cold.output.get("citations_s", 0.0),
+        "page_citations_cold_s": cold.output.get("page_citations_s", 0.0),
+        "citations_cold_formatted": cold.output["formatted"],
+        "citations_warm_s": warm.output.get("citations_s", 0.0) + warm.output.get("page_citations_s", 0.0),
+        "generator_cold_s": cold.output["total_s"],
+        "rebuild_engine_runs": warm.output["engine_runs"], "rebuild_formatted": warm.output["formatted"],
+        "peak_generator_mb": warm.peak_mb, "peak_full_mb": full.peak_mb, "peak_plain_mb": plain_run.peak_mb,
+        **sizes,
+        "full_runs": [[r.seconds, r.cpu_s] for r in full_runs], "plain_runs": [[r.seconds, r.cpu_s] for r in plain_runs],
+        "plain_html_pages": plain_sizes["html_pages"], "plain_avg_page_kb": plain_sizes["avg_page_kb"],
+        "load_average": os.getloadavg(),
+    }
+    if profile is not None:
+        profile.mkdir(parents=True, exist_ok=True)
+        run_child(me + ["--worker", str(project), "--profile-out", str(profile / f"generator-n{n}.prof")],
+                  work / f"n{n}-profile-generator.log", timeout)
+        run_child(me + ["--profile-mkdocs", str(project / "mkdocs.yml"), str(work / f"n{n}-profile-site"),
+                        str(profile / f"full-n{n}.prof")], work / f"n{n}-profile-full.log", timeout)
+        for name in (f"generator-n{n}", f"full-n{n}"):
+            write_profile_summary(profile / f"{name}.prof", profile / f"{name}.txt")
+        note(f"N={n:,}: profiles in {profile}")
+    if variants:
+        record["variants"] = measure_variants(n, project, work, timeout, full, sizes)
+    return record
+
+
+def measure_variants(n: int, project: Path, work: Path, timeout: float, baseline: ChildResult,
+                     baseline_sizes: dict[str, float]) -> list[dict[str, Any]]:
+    import yaml
+
+    rows = [{"variant": "baseline (the real mkdocs.yml)", "full_s": baseline.seconds, "full_cpu_s": baseline.cpu_s,
+             **baseline_sizes}]
+    base = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    for name, change in VARIANTS.items():
+        config = json.loads(json.dumps(base))
+        change(config)
+        config_file = project / "mkdocs-variant.yml"
+        corpus.write_mkdocs_config(config_file, config)
+        site = work / f"n{n}-variant-site"
+        shutil.rmtree(site, ignore_errors=True)
+        run = run_child(mkdocs_command(config_file, site), work / f"n{n}-variant.log", timeout)
+        rows.append({"variant": name, "full_s": run.seconds, "full_cpu_s": run.cpu_s, **site_sizes(site)})
+        note(f"N={n:,}: variant {name}: {run.seconds:.1f} s wall, {run.cpu_s:.1f} s CPU")
+    return rows
+
+
+def write_profile_summary(prof: Path, out: Path, limit: int = 40) -> None:
+    with open(out, "w", encoding="utf-8") as stream:
+        stats = pstats.Stats(str(prof), stream=stream)
+        stats.strip_dirs().sort_stats("cumulative").print_stats(limit)
+        stats.sort_stats("tottime").print_stats(limit)
+
+
+# -- reporting ------------------------------------------------------------------------------------
+
+
+def checks(records: list[dict[str, Any]]) -> list[tuple[str, bool, str]]:
+    """The published targets, each with whether the numbers meet it."""
+    found = []
+    found.append(("full build <= 1.10 x plain MkDocs at every N (CPU time)",
+                  all(r["ratio_cpu"] <= 1.10 for r in records),
+                  ", ".join(f"N={r['n']:,}: {r['ratio_cpu']:.2f} (wall {r['ratio']:.2f})" for r in records)))
+    largest = max(records, key=lambda r: r["n"])
+    found.append((f"generator stage < 10% of full build at the largest N ({largest['n']:,}; CPU time)",
+                  largest["generator_share"] < 0.10, f"{largest['generator_share']:.1%}"))
+    pages = [r["avg_page_kb"] for r in records]
+    spread = max(pages) / min(pages) if pages and min(pages) else 0.0
+    found.append(("average page size flat as N grows (max/min <= 1.15)", spread <= 1.15,
+                  ", ".join(f"{p:.1f} KB" for p in pages) + f" (max/min {spread:.2f})"))
+    big = [r for r in records if r["n"] >= 10_000]
+    if big:
+        found.append(("10,000 entries: full build < 2 minutes (wall; CPU shown too)",
+                      all(r["full_s"] < 120 for r in big),
+                      ", ".join(f"{r['full_s']:.0f} s wall, {r['full_cpu_s']:.0f} s CPU" for r in big)))
+    found.append(("rebuild with unchanged bibliography formats nothing",
+                  all(r["rebuild_engine_runs"] == 0 and r["rebuild_formatted"] == 0 for r in records),
+                  ", ".join(f"{r['rebuild_engine_runs']} runs / {r['rebuild_formatted']} formatted" for r in records)))
+    return found
+
+
+def markdown(records: list[dict[str, Any]]) -> str:
+    lines = ["| measurement | " + " | ".join(f"N = {r['n']:,}" for r in records) + " |",
+             "|---|" + "---:|" * len(records)]
+    for key, label, fmt in COLUMNS:
+        lines.append(f"| {label} | " + " | ".join(fmt.format(r[key]) for r in records) + " |")
+    lines += ["", "| target | met | numbers |", "|---|---|---|"]
+    for target, met, numbers in checks(records):
+        lines.append(f"| {target} | {'yes' if met else '**no**'} | {numbers} |")
+    for record in records:
+        if record.get("variants"):
+            lines += ["", f"Settings tried at N = {record['n']:,} (full build, one run each):", "",
+                      "| mkdocs.yml | full build: CPU s | wall s | avg page (KB) | search index (MB) | site (MB) |",
+                      "|---|---:|---:|---:|---:|---:|"]
+            for row in record["variants"]:
+                lines.append(f"| {row['variant']} | {row['full_cpu_s']:.1f} | {row['full_s']:.1f} | {row['avg_page_kb']:.1f} | "
+                             f"{row['search_index_mb']:.2f} | {row['site_mb']:.1f} |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, str]:
+    """What the numbers were measured on."""
+    def version(package: str) -> str:
+        from importlib.metadata import PackageNotFoundError, version as get
+        try:
+            return get(package)
+        except PackageNotFoundError:
+            return "-"
+    cpu = "-"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        node = "-"
+    memory = "-"
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    import importlib.util
+
+    spec = importlib.util.find_spec("generator")
+    return {"generator": str(Path(spec.origin).parent) if spec and spec.origin else "-",
+            "cpus": str(os.cpu_count()), "cpu": cpu, "memory": memory, "python": platform.python_version(),
+            "node": node or "-", "mkdocs": version("mkdocs"), "mkdocs-material": version("mkdocs-material"),
+            "platform": platform.platform()}
+
+
+def _machine_line(info: dict[str, str]) -> str:
+    return (f"Machine: {info['cpus']} x {info['cpu']}, {info['memory']}; Python {info['python']}, Node {info['node']}, "
+            f"MkDocs {info['mkdocs']}, Material {info['mkdocs-material']}; generator from {info['generator']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, action="append", help="number of entries (repeatable; default 100, 1000, 10000)")
+    parser.add_argument("-m", type=int, default=None, help="BibTeX entries (default max(10, N // 5))")
+    parser.add_argument("--repeat", type=int, default=1, help="full/plain builds per size (fastest kept)")
+    parser.add_argument("--work", type=Path, default=None, help="keep the projects and logs here (default: a temp dir)")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_SECONDS, help="seconds per child process")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
+    parser.add_argument("--profile", type=Path, default=None, help="also write cProfile files and summaries here")
+    parser.add_argument("--variants", action="store_true", help="also try MkDocs/Material settings (full build)")
+    parser.add_argument("--report", type=Path, nargs="+", help="print the table of earlier --json outputs (no runs)")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--write-docs", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-mkdocs", type=Path, nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.profile_mkdocs is not None:
+        return profile_mkdocs(*args.profile_mkdocs)
+    if args.worker is not None:
+        if args.profile_out is not None:
+            return profile_worker(args.worker.resolve(), args.profile_out)
+        return worker(args.worker.resolve(), args.write_docs)
+
+    if args.report:
+        saved = [json.loads(path.read_text(encoding="utf-8")) for path in args.report]
+        records = sorted((r for data in saved for r in data["results"]), key=lambda r: r["n"])
+        info = saved[0]["machine"]
+        print(_machine_line(info) + "\n")
+        print(markdown(records))
+        return 0
+
+    sizes = args.n or list(DEFAULT_SIZES)
+    temporary = None
+    if args.work is None:
+        temporary = tempfile.TemporaryDirectory(prefix="companion-bench-")
+        work = Path(temporary.name)
+    else:
+        work = args.work.resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    try:
+        records = [measure(n, args.m, work, max(1, args.repeat), args.timeout,
+                           args.profile.resolve() if args.profile else None, args.variants) for n in sizes]
+    except BenchmarkError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if temporary is not None:
+            temporary.cleanup()
+    if args.json:
+        print(json.dumps({"machine": machine(), "results": records,
+                          "checks": [{"target": t, "met": met, "numbers": s} for t, met, s in checks(records)]},
+                         indent=2))
+    else:
+        print(_machine_line(machine()) + "\n")
+        print(markdown(records))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

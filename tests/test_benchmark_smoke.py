@@ -1,0 +1,58 @@
+"""The benchmark runs end to end at a small size and reports every column.
+
+Timings are never asserted: they depend on the machine and on whatever else it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import corpus, run  # noqa: E402
+
+
+def test_corpus_is_deterministic_and_sized(tmp_path: Path) -> None:
+    first = corpus.generate(tmp_path / "a", 100, 10)
+    corpus.generate(tmp_path / "b", 100, 10)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a" / "content").rglob("*.yaml"))
+    assert len(files) == first.entries == 100
+    for path in files:
+        assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()
+    big = corpus.plan(10_000)
+    assert big.countries <= 250 and big.entries == 10_000
+
+
+def test_benchmark_completes_with_every_column(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "-n", "100", "-m", "10", "--json",
+         "--work", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=1800, cwd=ROOT, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    data = json.loads(completed.stdout)
+    (record,) = data["results"]
+    missing = [key for key, _, _ in run.COLUMNS if record.get(key) is None]
+    assert not missing, f"columns without a value: {missing}"
+    assert record["n"] == 100 and record["sources"] == 10
+    assert {c["target"] for c in data["checks"]}
+
+    saved = tmp_path / "result.json"
+    saved.write_text(completed.stdout, encoding="utf-8")
+    table = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--report", str(saved)],
+                           capture_output=True, text=True, timeout=60, cwd=ROOT, check=True).stdout
+    for _, label, _ in run.COLUMNS:
+        assert f"| {label} |" in table
+
+
+@pytest.mark.parametrize("n", [1, 300])
+def test_plan_caps_countries_at_the_real_codes(n: int) -> None:
+    shape = corpus.plan(n)
+    assert shape.countries <= 249
+    assert shape.organisations >= 1 and shape.events >= 1 and shape.concepts >= 1
