@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from .diagnostics import Diagnostics, Location, did_you_mean
 from .fields import SLUG_RE, RefValue
@@ -43,6 +43,8 @@ class Site:
     inverse: dict[str, dict[str, list[Entry]]]
     memberships: dict[str, list[Membership]]
     cited_keys: set[str] = field(default_factory=set)
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Values derived once per build by later stages (e.g. timeline labels)."""
 
     def of_type(self, entry_type: EntryType | str) -> list[Entry]:
         name = entry_type if isinstance(entry_type, str) else entry_type.name
