@@ -308,13 +308,9 @@ def worker(project: Path, write_docs: Path | None) -> int:
     stages["other_s"] = total - sum(v for k, v in stages.items() if not k.endswith("_cpu_s"))
     stages["other_cpu_s"] = total_cpu - sum(v for k, v in stages.items() if k.endswith("_cpu_s"))
     if write_docs is not None:
-        for path, content in result.files.items():
-            target = write_docs / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
+        from generator.pipeline import write_files
+
+        write_files(result.files, write_docs)
     print(json.dumps({
         "total_s": total, "total_cpu_s": total_cpu, **stages, "files": len(result.files), "entries": len(result.site.entries),
         "formatters": len(formatters),

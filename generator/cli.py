@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import Diagnostics, Location
-from .pipeline import ProjectConfig, build, check
+from .pipeline import ProjectConfig, build, check, write_files
 from .schema import json_schemas
 from .types import TYPES_BY_NAME
 
@@ -74,13 +74,7 @@ def _command_build(config: ProjectConfig, out: Path, strict: bool) -> int:
         return status
     if out.exists():
         shutil.rmtree(out)
-    for path, content in sorted(result.files.items()):
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_files(result.files, out)
     print(f"wrote {len(result.files)} files to {out}", file=sys.stderr)
     return 0
 

@@ -174,6 +174,17 @@ def build(config: ProjectConfig) -> BuildResult:
     return result
 
 
+def write_files(files: dict[str, str | bytes], out: Path) -> None:
+    """Write a build's files under ``out`` (for engines other than the MkDocs plugin)."""
+    for path, content in sorted(files.items()):
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
 def _mkdocs_settings(root: Path) -> dict[str, str]:
     """``site_name`` and ``site_url`` from ``root/mkdocs.yml`` (our own, trusted file)."""
     import yaml
