@@ -45,3 +45,15 @@ def current_edition(cwd: Path | None = None) -> str | None:
         return None
     tag = done.stdout.strip()
     return tag if done.returncode == 0 and _EDITION_RE.match(tag) else None
+
+
+def released_editions(root: Path) -> list[str]:
+    """Every edition tag (``vX.Y``) of the repository holding ``root``, newest first."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "tag", "--list", "v[0-9]*", "--sort=-version:refname"],
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode != 0:
+        return []
+    return [tag for tag in done.stdout.split() if _EDITION_RE.match(tag)]

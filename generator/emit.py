@@ -13,6 +13,7 @@ from .citations import SiteCitations
 from .codes import CODES
 from .diagnostics import Diagnostics, Location
 from .datapackage import data_files
+from .editions import released_editions
 from .linker import Site
 from .reference_docs import field_reference
 from .render import Renderer
@@ -96,6 +97,8 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
                                      chart=renderer.globals["timelines"].overview(shown), rows=rows,
                                      shown=len(shown), with_members=with_members))
     put(TIMELINE_STYLESHEET, TIMELINE_CSS)
+    editions = released_editions(config.root) if config.use_history else []
+    put("editions.md", renderer.page(["editions.md.jinja"], "editions.md", "editions/", editions=editions))
     put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography)))
     put("reference/fields.md", renderer.page(["reference/fields.md.jinja"], "reference/fields.md",
                                              "reference/fields/", reference=field_reference()))

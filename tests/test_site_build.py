@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import subprocess
@@ -102,3 +103,17 @@ def test_timeline_stylesheet_is_published_and_linked(tmp_path: Path) -> None:
     assert mkdocs_build(project, out).returncode == 0
     assert (out / TIMELINE_STYLESHEET).read_text(encoding="utf-8") == TIMELINE_CSS
     assert TIMELINE_STYLESHEET in (out / "organisations/csto/index.html").read_text(encoding="utf-8")
+
+
+def test_editions_page_lists_released_tags(tmp_path: Path) -> None:
+    """A tagged release appears on /editions/ with its frozen address."""
+    project = copy_fixture(tmp_path)
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "fixture"], ["tag", "v1.0"], ["tag", "v1.2"]):
+        subprocess.run(git + args, check=True, capture_output=True)
+    result = build(ProjectConfig.for_project(project))
+    assert result.ok, result.diagnostics.report()
+    page = html.unescape(result.files["editions.md"])  # values are written as character references
+    assert page.index("| v1.2 |") < page.index("| v1.0 |"), "newest edition first"
+    assert "https://fixture.example.org/v1.0/" in page
+    assert "No edition has been released yet" not in page
