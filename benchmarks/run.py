@@ -83,6 +83,12 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("citations_cold_formatted", "  formatted by citeproc-js (refs + clusters)", "{:,}"),
     ("citations_warm_s", "all citations, cache filled: wall s", "{:.2f}"),
     ("generator_cold_s", "generator stage, empty cache: wall s", "{:.2f}"),
+    ("cold_load_cpu_s", "load + validate entries, empty cache: CPU s", "{:.2f}"),
+    ("cold_parsed", "  entry files parsed, empty cache", "{:,}"),
+    ("rebuild_parsed", "rebuild, nothing changed: entry files parsed", "{:,}"),
+    ("edit_parsed", "rebuild after editing one entry: entry files parsed", "{:,}"),
+    ("edit_load_cpu_s", "  its load + validate stage: CPU s", "{:.2f}"),
+    ("edit_cpu_s", "  its generator stage: CPU s", "{:.2f}"),
     ("rebuild_engine_runs", "rebuild, same bibliography: engine runs", "{:,}"),
     ("rebuild_formatted", "rebuild, same bibliography: formatted", "{:,}"),
     ("peak_generator_mb", "peak RSS, generator (MB)", "{:,.0f}"),
@@ -293,6 +299,16 @@ def worker(project: Path, write_docs: Path | None) -> int:
             format_cpu[id(self)] += time.process_time() - cpu
 
     CitationFormatter.__init__, CitationFormatter.format = init, format_
+    import generator.loader as loader
+
+    parsed: list[str] = []
+    original_load_entry = loader.load_entry
+
+    def load_entry(entry_type: Any, data: bytes, path: str, diagnostics: Any) -> Any:
+        parsed.append(path)
+        return original_load_entry(entry_type, data, path, diagnostics)
+
+    loader.load_entry = load_entry
     config = project_config(project)
     start, cpu = time.perf_counter(), time.process_time()
     result = pipeline.build(config)
@@ -313,7 +329,7 @@ def worker(project: Path, write_docs: Path | None) -> int:
         write_files(result.files, write_docs)
     print(json.dumps({
         "total_s": total, "total_cpu_s": total_cpu, **stages, "files": len(result.files), "entries": len(result.site.entries),
-        "formatters": len(formatters),
+        "formatters": len(formatters), "parsed": len(parsed),
         "engine_runs": sum(f.engine_runs for f in formatters), "formatted": sum(f.formatted for f in formatters),
     }))
     return 0
@@ -402,6 +418,9 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
     warm = run_child(me + ["--worker", str(project), "--write-docs", str(plain / "docs")],
                      work / f"n{n}-generator-warm.log", timeout)
     note(f"N={n:,}: generator warm {warm.seconds:.1f} s")
+    edited = edit_one_entry(project)
+    edit = run_child(me + ["--worker", str(project)], work / f"n{n}-generator-edit.log", timeout)
+    note(f"N={n:,}: generator after editing {edited.name}: {edit.seconds:.1f} s, {edit.output['parsed']} file(s) parsed")
 
     full_runs, plain_runs = [], []
     for attempt in range(repeat):
@@ -437,6 +456,9 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
         "citations_warm_s": warm.output.get("citations_s", 0.0) + warm.output.get("page_citations_s", 0.0),
         "generator_cold_s": cold.output["total_s"],
         "rebuild_engine_runs": warm.output["engine_runs"], "rebuild_formatted": warm.output["formatted"],
+        "cold_parsed": cold.output["parsed"], "rebuild_parsed": warm.output["parsed"],
+        "edit_parsed": edit.output["parsed"], "edit_cpu_s": edit.output["total_cpu_s"],
+        "edit_load_cpu_s": edit.output.get("load_cpu_s", 0.0), "cold_load_cpu_s": cold.output.get("load_cpu_s", 0.0),
         "peak_generator_mb": warm.peak_mb, "peak_full_mb": full.peak_mb, "peak_plain_mb": plain_run.peak_mb,
         **sizes,
         "full_runs": [[r.seconds, r.cpu_s] for r in full_runs], "plain_runs": [[r.seconds, r.cpu_s] for r in plain_runs],
@@ -455,6 +477,14 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
     if variants:
         record["variants"] = measure_variants(n, project, work, timeout, full, sizes)
     return record
+
+
+def edit_one_entry(project: Path) -> Path:
+    """Change one organisation's summary, as a contributor would, and return the file."""
+    path = sorted((project / "content" / "organisations").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('\nsummary: "', '\nsummary: "Edited. ', 1), encoding="utf-8")
+    return path
 
 
 def measure_variants(n: int, project: Path, work: Path, timeout: float, baseline: ChildResult,
@@ -508,6 +538,10 @@ def checks(records: list[dict[str, Any]]) -> list[tuple[str, bool, str]]:
     found.append(("rebuild with unchanged bibliography formats nothing",
                   all(r["rebuild_engine_runs"] == 0 and r["rebuild_formatted"] == 0 for r in records),
                   ", ".join(f"{r['rebuild_engine_runs']} runs / {r['rebuild_formatted']} formatted" for r in records)))
+    if all("edit_parsed" in r for r in records):
+        found.append(("rebuild after editing one entry parses only that file",
+                      all(r["edit_parsed"] == 1 and r["rebuild_parsed"] == 0 for r in records),
+                      ", ".join(f"{r['edit_parsed']} of {r['n']:,}" for r in records)))
     return found
 
 
@@ -515,7 +549,8 @@ def markdown(records: list[dict[str, Any]]) -> str:
     lines = ["| measurement | " + " | ".join(f"N = {r['n']:,}" for r in records) + " |",
              "|---|" + "---:|" * len(records)]
     for key, label, fmt in COLUMNS:
-        lines.append(f"| {label} | " + " | ".join(fmt.format(r[key]) for r in records) + " |")
+        # Results saved before a column existed show a dash there.
+        lines.append(f"| {label} | " + " | ".join(fmt.format(r[key]) if key in r else "–" for r in records) + " |")
     lines += ["", "| target | met | numbers |", "|---|---|---|"]
     for target, met, numbers in checks(records):
         lines.append(f"| {target} | {'yes' if met else '**no**'} | {numbers} |")

@@ -451,8 +451,10 @@ def _csv(table: Table, rows: list[dict[str, Any]]) -> str:
 
 
 def _json(table: Table, rows: list[dict[str, Any]]) -> str:
-    ordered = [{c.name: row.get(c.name) for c in table.columns} for row in rows]
-    return json.dumps(ordered, ensure_ascii=False, indent=2) + "\n"
+    # One record per line: as readable in a diff as indented JSON, and json.dumps without
+    # ``indent`` runs in C (with ``indent`` it falls back to pure Python, 5x slower here).
+    lines = [json.dumps({c.name: row.get(c.name) for c in table.columns}, ensure_ascii=False) for row in rows]
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 def _cited_keys(value: Any, found: set[str]) -> None:

@@ -126,6 +126,11 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 def display_path(path: Path, root: Path) -> str:
     """A path as diagnostics show it: relative to the project root, with forward slashes."""
+    if path.is_absolute() and root.is_absolute() and ".." not in path.parts:
+        try:  # the common case, without the two resolve() system calls
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .diagnostics import Diagnostics, Location, did_you_mean
 from .diagnostics import display_path
+from .entry_cache import EntryCache
 from .fields import INVALID, SLUG_RE, CheckContext, CiteKey, Prose, RefValue
 from .types import ENTRY_TYPES, TYPES_BY_FOLDER, EntryType
 from .yamlload import YMap, YSeq, load_yaml
@@ -168,8 +169,13 @@ def load_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diagn
     return Entry(entry_type, entry_id, path, values, name, ctx.refs, ctx.cites, ctx.prose)
 
 
-def load_entries(content_dir: Path, root: Path, diagnostics: Diagnostics) -> tuple[list[Entry], set[str]]:
+def load_entries(content_dir: Path, root: Path, diagnostics: Diagnostics, *, cache: EntryCache | None = None,
+                 texts: dict[str, bytes] | None = None) -> tuple[list[Entry], set[str]]:
     """Load every entry under ``content_dir``; errors go to ``diagnostics``.
+
+    Args:
+        cache: outcomes of earlier builds; only files whose bytes are not in it are parsed.
+        texts: if given, filled with each file's bytes by its displayed path.
 
     Returns the valid entries and the ids (file names) of files that failed, so that
     references to a broken file are not reported a second time.
@@ -183,7 +189,19 @@ def load_entries(content_dir: Path, root: Path, diagnostics: Diagnostics) -> tup
         except OSError as exc:
             diagnostics.error("content.unreadable", f"cannot read file: {exc.strerror}", Location(path))
             continue
-        entry = load_entry(entry_type, data, path, diagnostics)
+        if texts is not None:
+            texts[path] = data
+        if cache is None:
+            entry = load_entry(entry_type, data, path, diagnostics)
+        else:
+            key = cache.key(entry_type, path, data)
+            outcome = cache.get(key)
+            if outcome is None:
+                found = Diagnostics()
+                outcome = (load_entry(entry_type, data, path, found), found.items)
+                cache.put(key, outcome)
+            entry, items = outcome
+            diagnostics.extend(items)
         if entry is not None:
             entries.append(entry)
         else:

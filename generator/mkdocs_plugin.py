@@ -32,6 +32,7 @@ class CompanionConfig(Config):
     bibliography_dir = opt.Type(str, default="bibliography")
     overrides_dir = opt.Type(str, default="overrides/generator")
     cache_dir = opt.Type(str, default=".cache/citations")
+    entry_cache = opt.Type(str, default=".cache/entries.pickle")
     styles = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_STYLES))
 
 
@@ -46,6 +47,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             bibliography_dir=root / self.config.bibliography_dir,
             overrides_dir=root / self.config.overrides_dir,
             cache_dir=root / self.config.cache_dir,
+            entry_cache=root / self.config.entry_cache,
             site_name=config.site_name,
             site_url=config.site_url or "",
             styles=tuple(self.config.styles),

@@ -25,9 +25,13 @@ def page_key(entry: Any) -> str:
     return f"companion-{entry.type.url_prefix}-{entry.id}"
 
 
+_ASCII_TO_LATEX = {code: _LATEX.unicode_to_latex(chr(code)) for code in range(0x20, 0x7F)}
+"""Printable ASCII only: control characters have no LaTeX form and are kept, as the encoder keeps them."""
+
+
 def _latex(text: str) -> str:
     """LaTeX-escape ASCII specials (``{ } & % # _ \\``); other characters stay Unicode for biblatex."""
-    return "".join(_LATEX.unicode_to_latex(c) if ord(c) < 128 else c for c in text)
+    return text.translate(_ASCII_TO_LATEX)
 
 
 def page_bibliography(entries: Iterable[Any], site_name: str, site_url: str, edition: str | None,

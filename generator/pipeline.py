@@ -9,7 +9,9 @@ are thin shells around :func:`build`.
 
 from __future__ import annotations
 
+import gc
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from .history import last_changed
 from .timeline import present_year
 from .page_citation import PageCitations, page_bibliography, standalone_styles
 from .linker import Site, link
+from .entry_cache import EntryCache
 from .loader import load_entries
 from .render import Renderer, Timelines, make_environment
 
@@ -45,6 +48,8 @@ class ProjectConfig:
         site_url: the canonical base URL (for permalinks and "cite this page").
         styles: CSL style ids; the first is the default.
         cache_dir: where formatted citations are cached between builds (``None``: no cache).
+        entry_cache: file of validated entries kept between builds, so that a rebuild
+            parses only changed files (``None``: parse everything).
         format_citations: run the citation engine (``check`` skips it).
         edition: the site's edition (release tag) shown in "cite this page"; ``None`` for the living site.
         use_history: take "last updated" dates from the Git history (golden tests turn it off).
@@ -59,6 +64,7 @@ class ProjectConfig:
     site_url: str = ""
     styles: tuple[str, ...] = DEFAULT_STYLES
     cache_dir: Path | None = None
+    entry_cache: Path | None = None
     format_citations: bool = True
     edition: str | None = None
     use_history: bool = True
@@ -70,9 +76,10 @@ class ProjectConfig:
         root = root.resolve()
         for name, value in _mkdocs_settings(root).items():
             options.setdefault(name, value)
+        options.setdefault("cache_dir", root / ".cache" / "citations")
+        options.setdefault("entry_cache", root / ".cache" / "entries.pickle")
         return cls(root=root, content_dir=root / "content", bibliography_dir=root / "bibliography",
-                   overrides_dir=root / "overrides" / "generator", cache_dir=root / ".cache" / "citations",
-                   **options)
+                   overrides_dir=root / "overrides" / "generator", **options)
 
 
 @dataclass
@@ -91,7 +98,10 @@ class BuildResult:
 
 def load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site, Bibliography]:
     """Load entries and the bibliography, then index and link them (no rendering)."""
-    entries, broken = load_entries(config.content_dir, config.root, diagnostics)
+    cache = EntryCache(config.entry_cache)
+    texts: dict[str, bytes] = {}
+    entries, broken = load_entries(config.content_dir, config.root, diagnostics, cache=cache, texts=texts)
+    cache.save()
     bib_paths = sorted(config.bibliography_dir.glob("*.bib")) if config.bibliography_dir.is_dir() else []
     if not bib_paths:
         diagnostics.error("bib.missing", "no .bib files found", Location(display_path(config.bibliography_dir, config.root)),
@@ -99,19 +109,26 @@ def load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site
     bibliography = load_bibliography(bib_paths, config.root, diagnostics)
     # With no .bib file at all, one bib.missing error says it; every citation need not repeat it.
     site = link(entries, diagnostics, set(bibliography.entries) if bib_paths else None, broken)
-    _prefer_placeholder_diagnostics(config, diagnostics)
+    _prefer_placeholder_diagnostics(texts, diagnostics)
     return site, bibliography
 
 
-def _prefer_placeholder_diagnostics(config: ProjectConfig, diagnostics: Diagnostics) -> None:
+def _prefer_placeholder_diagnostics(texts: dict[str, bytes], diagnostics: Diagnostics) -> None:
     """Report ``TODO`` placeholders left by ``python -m generator new``.
 
     A placeholder also fails its field's own check (an invalid date, an unknown id...);
     the placeholder diagnostic says it better, so it replaces those on the same line.
     """
-    from .scaffold import scan_placeholders
+    from .scaffold import PLACEHOLDER, find_placeholders
 
-    placeholders = scan_placeholders(config.content_dir, config.root, Diagnostics())
+    placeholders = []
+    needle = PLACEHOLDER.encode()
+    for path, data in texts.items():
+        if needle in data:
+            try:
+                placeholders.extend(find_placeholders(data.decode("utf-8"), path))
+            except UnicodeDecodeError:
+                continue  # the loader reports undecodable files
     if not placeholders:
         return
     marked = {(d.location.path, d.location.line) for d in placeholders}
@@ -129,12 +146,34 @@ def check(config: ProjectConfig) -> Diagnostics:
 def build(config: ProjectConfig) -> BuildResult:
     """Run the whole pipeline. Returns every generated file, or none if anything is wrong."""
     result = BuildResult()
-    diagnostics = result.diagnostics
-    site, bibliography = load_and_link(config, diagnostics)
+    site, bibliography = load_and_link(config, result.diagnostics)
     result.site, result.bibliography = site, bibliography
-    if diagnostics.errors:
+    if result.diagnostics.errors:
         return result
+    with _loaded_objects_frozen():
+        result.files = _render(config, site, bibliography, result.diagnostics)
+    return result
 
+
+@contextmanager
+def _loaded_objects_frozen():
+    """Keep the garbage collector from re-scanning the loaded site while pages are rendered.
+
+    Rendering allocates millions of short-lived objects; every collection of the oldest
+    generation would otherwise walk the whole loaded site again (7% of the build at
+    N = 10,000). Unfrozen afterwards, so that a long ``mkdocs serve`` session frees each
+    build's objects.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _render(config: ProjectConfig, site: Site, bibliography: Bibliography,
+            diagnostics: Diagnostics) -> dict[str, str | bytes]:
+    """Format citations and render every page; ``{}`` if that found errors."""
     formatter = None
     if config.format_citations:
         formatter = CitationFormatter(bibliography, styles=list(config.styles), cache_dir=config.cache_dir,
@@ -148,7 +187,7 @@ def build(config: ProjectConfig) -> BuildResult:
     citations.collect()
     citations.format(list(bibliography.entries))
     if diagnostics.errors:
-        return result
+        return {}
 
     updated = last_changed(config.root) if config.use_history else {}
     page_bib = page_bibliography(site.entries, config.site_name, config.site_url, config.edition, updated)
@@ -160,7 +199,7 @@ def build(config: ProjectConfig) -> BuildResult:
                                            style_files=standalone_styles(list(config.styles), page_cache / "styles"))
         page_formatted = page_formatter.format([], list(page_bib.entries))
     if diagnostics.errors:
-        return result
+        return {}
 
     env = make_environment([config.overrides_dir])
     today_year = config.today_year or present_year()
@@ -168,10 +207,7 @@ def build(config: ProjectConfig) -> BuildResult:
                 "page_citations": PageCitations(page_bib, page_formatted, list(config.styles)), "updated": updated}
     renderer = Renderer(env, site, citations, globals_, glossary=build_glossary(site.entries))
     files = emit_site(site, bibliography, citations, renderer, config, diagnostics)
-    if diagnostics.errors:
-        return result
-    result.files = files
-    return result
+    return {} if diagnostics.errors else files
 
 
 def write_files(files: dict[str, str | bytes], out: Path) -> None:

@@ -250,24 +250,7 @@ def _doc_for(lines: list[str], index: int) -> str:
     return " ".join(above)
 
 
-def scan_placeholders(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[Diagnostic]:
-    """Report the placeholders in every entry file under ``content_dir``."""
-    found: list[Diagnostic] = []
-    if not content_dir.is_dir():
-        return found
-    for file in sorted(content_dir.glob("*/*.yaml")):
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # the loader reports unreadable files
-        found.extend(find_placeholders(text, display_path(file, root)))
-    diagnostics.extend(found)
-    return found
-
-
-
-
 __all__ = [
     "PLACEHOLDER", "SCAFFOLD_CODES", "create_entry", "entry_path", "find_placeholders", "scaffold_text",
-    "scan_placeholders", "type_summary", "validate_new_id",
+    "type_summary", "validate_new_id",
 ]

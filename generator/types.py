@@ -193,6 +193,11 @@ class EntryType:
     def template(self) -> str:
         return f"entry/{self.name}.md.jinja"
 
+    def __reduce__(self) -> tuple[Callable[[str], "EntryType"], tuple[str]]:
+        # Pickled by name: the types are singletons (compared with `is`), and their
+        # declarations hold functions that pickle cannot store.
+        return entry_type_named, (self.name,)
+
 
 def _with(common: tuple[Field, ...], *, drop: tuple[str, ...] = (), override: dict[str, Field] | None = None,
           extra: tuple[Field, ...] = ()) -> tuple[Field, ...]:
@@ -286,4 +291,10 @@ ENTRY_TYPES = ENTRY_TYPES + (
 )
 
 TYPES_BY_NAME: dict[str, EntryType] = {t.name: t for t in ENTRY_TYPES}
+
+
+def entry_type_named(name: str) -> EntryType:
+    """The declared type called ``name`` (how pickled entries find their type again)."""
+    return TYPES_BY_NAME[name]
+
 TYPES_BY_FOLDER: dict[str, EntryType] = {t.folder: t for t in ENTRY_TYPES}

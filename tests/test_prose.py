@@ -226,7 +226,7 @@ def test_hostile_prose_renders_inert(text: str, inline: bool) -> None:
     assert_inert(rendered(text, inline=inline))
 
 
-MKDOCS_EXTENSIONS = ["abbr", "admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.superfences"]
+MKDOCS_EXTENSIONS = ["abbr", "admonition", "attr_list", "tables", "toc", "pymdownx.superfences"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -94,6 +94,8 @@ def test_scenario(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "Traceback" not in output
     assert output == expected
     assert status == expected_status(expected)
+    # The second run takes every file's outcome from the entry cache: same diagnostics.
+    assert run_check(root, capsys) == (status, output)
     if name.startswith("valid"):
         assert output == "ok: no problems found\n"
     else:

@@ -1,0 +1,146 @@
+"""Validated entries kept between builds, so that a rebuild parses only the files that changed.
+
+Each entry file's outcome (the :class:`~generator.loader.Entry`, or ``None``, and the
+diagnostics its checks produced) is stored under a key made of the file's bytes, its
+path, its type and a fingerprint of everything else that decides the outcome: this
+package's source code, the Python version and the libraries that parse and check
+(PyYAML, edtf, pycountry). Any change to those starts from an empty cache.
+
+The cache is one pickle file (``.cache/entries.pickle``). It is only ever written and
+read by this build on this machine, like the citation cache; even so it is read with an
+unpickler that accepts nothing but the generator's own value classes and builtins, so a
+tampered file cannot run code. An unreadable, corrupt or foreign file is ignored (and
+rewritten), never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .types import EntryType, entry_type_named
+
+FORMAT = 1
+"""Bump when the file layout changes."""
+_LIBRARIES = ("PyYAML", "edtf", "pycountry", "pyparsing")
+_ALLOWED_MODULES = {
+    "generator.loader", "generator.fields", "generator.dates", "generator.diagnostics", "generator.yamlload",
+}
+_ALLOWED_BUILTINS = {"dict", "list", "tuple", "set", "frozenset", "str", "int", "float", "bool", "bytes", "NoneType"}
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """What, besides a file's bytes, decides how it loads: our code, Python, the parsing libraries."""
+    digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0".encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none\0".encode())
+    package = Path(__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module in _ALLOWED_MODULES or (module == "builtins" and name in _ALLOWED_BUILTINS):
+            return super().find_class(module, name)
+        if (module, name) == ("generator.types", "entry_type_named"):
+            return entry_type_named
+        if module == "datetime" and name in {"date", "datetime"}:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache")
+
+
+Outcome = tuple[Any, list[Diagnostic]]
+"""What loading one file gave: the entry (or ``None``) and its diagnostics."""
+
+
+class EntryCache:
+    """Outcomes of loading entry files, by content.
+
+    Args:
+        path: the cache file; ``None`` keeps nothing between builds.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._old: dict[str, bytes] = self._read(path) if path is not None else {}
+        self._new: dict[str, bytes] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(entry_type: EntryType, path: str, data: bytes) -> str:
+        """The cache key of one file's bytes at ``path``."""
+        digest = hashlib.sha256(f"{fingerprint()}\0{entry_type.name}\0{path}\0".encode())
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Outcome | None:
+        """The stored outcome for ``key``, or ``None`` (also when it cannot be read back)."""
+        blob = self._old.get(key)
+        if blob is None:
+            self.misses += 1
+            return None
+        try:
+            outcome = _Unpickler(io.BytesIO(blob)).load()
+        except Exception:  # noqa: BLE001 - a damaged record is a miss, never a failed build
+            self.misses += 1
+            return None
+        self._new[key] = blob
+        self.hits += 1
+        return outcome
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        """Remember an outcome (serialised now: later stages must not change what is stored)."""
+        self._new[key] = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def save(self) -> None:
+        """Write the outcomes of this build (only those: files removed since drop out)."""
+        if self.path is None or self._new.keys() == self._old.keys():
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            with temporary.open("wb") as out:
+                pickle.dump({"fingerprint": fingerprint(), "records": self._new}, out,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a read-only checkout still builds, just without the cache
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, bytes]:
+        try:
+            with path.open("rb") as stream:
+                stored = _RecordsUnpickler(stream).load()
+        except Exception:  # noqa: BLE001 - missing, truncated or foreign: start empty
+            return {}
+        if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint():
+            return {}
+        records = stored.get("records")
+        if not isinstance(records, dict):
+            return {}
+        return {k: v for k, v in records.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+
+class _RecordsUnpickler(pickle.Unpickler):
+    """The outer file holds only a dict of strings and bytes."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache file")
+
+
+__all__ = ["EntryCache", "fingerprint"]
