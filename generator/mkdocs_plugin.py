@@ -33,6 +33,7 @@ class CompanionConfig(Config):
     overrides_dir = opt.Type(str, default="overrides/generator")
     cache_dir = opt.Type(str, default=".cache/citations")
     entry_cache = opt.Type(str, default=".cache/entries.pickle")
+    template_cache = opt.Type(str, default=".cache/templates")
     styles = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_STYLES))
 
 
@@ -48,6 +49,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             overrides_dir=root / self.config.overrides_dir,
             cache_dir=root / self.config.cache_dir,
             entry_cache=root / self.config.entry_cache,
+            template_cache=root / self.config.template_cache,
             site_name=config.site_name,
             site_url=config.site_url or "",
             styles=tuple(self.config.styles),

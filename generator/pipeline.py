@@ -50,6 +50,7 @@ class ProjectConfig:
         cache_dir: where formatted citations are cached between builds (``None``: no cache).
         entry_cache: file of validated entries kept between builds, so that a rebuild
             parses only changed files (``None``: parse everything).
+        template_cache: folder of compiled templates kept between builds (``None``: compile each build).
         format_citations: run the citation engine (``check`` skips it).
         edition: the site's edition (release tag) shown in "cite this page"; ``None`` for the living site.
         use_history: take "last updated" dates from the Git history (golden tests turn it off).
@@ -65,6 +66,7 @@ class ProjectConfig:
     styles: tuple[str, ...] = DEFAULT_STYLES
     cache_dir: Path | None = None
     entry_cache: Path | None = None
+    template_cache: Path | None = None
     format_citations: bool = True
     edition: str | None = None
     use_history: bool = True
@@ -78,6 +80,7 @@ class ProjectConfig:
             options.setdefault(name, value)
         options.setdefault("cache_dir", root / ".cache" / "citations")
         options.setdefault("entry_cache", root / ".cache" / "entries.pickle")
+        options.setdefault("template_cache", root / ".cache" / "templates")
         return cls(root=root, content_dir=root / "content", bibliography_dir=root / "bibliography",
                    overrides_dir=root / "overrides" / "generator", **options)
 
@@ -201,7 +204,7 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography,
     if diagnostics.errors:
         return {}
 
-    env = make_environment([config.overrides_dir])
+    env = make_environment([config.overrides_dir], cache_dir=config.template_cache)
     today_year = config.today_year or present_year()
     globals_ = {"today_year": today_year, "timelines": Timelines(site, today_year), "config": config, "bibliography": bibliography, "citations": citations,
                 "page_citations": PageCitations(page_bib, page_formatted, list(config.styles)), "updated": updated}

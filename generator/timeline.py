@@ -21,12 +21,11 @@ the year.
 
 from __future__ import annotations
 
-import html
 import math
 import os
-import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from markupsafe import Markup
@@ -58,7 +57,6 @@ _SUSPENDING = frozenset({"suspended"})
 _RESUMING = frozenset({"rejoined", "reinstated"})
 _FUZZY_MARKS = set("?~%X/")
 _STATUS_WORDS = {"withdrawn": "withdrew"}
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Layout of the entry timelines, in viewBox units (about CSS pixels at full width).
 _WIDTH = 720
@@ -310,11 +308,17 @@ def country_periods(country: Entry, site: Site) -> list[Period]:
 # --------------------------------------------------------------------------- drawing helpers
 
 
+_ESCAPE_TABLE = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;",
+                 **{code: None for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)}}
+"""``html.escape(quote=True)``, and the characters XML forbids removed, in one pass."""
+
+
 def _esc(value: object) -> str:
     """Text for an SVG text node or attribute: XML-escaped, without characters XML forbids."""
-    return html.escape(_XML_INVALID.sub("", str(value)), quote=True)
+    return str(value).translate(_ESCAPE_TABLE)
 
 
+@lru_cache(maxsize=4096)
 def _n(value: float) -> str:
     """A coordinate, rounded so that output is byte-stable."""
     rounded = round(value, 1) + 0.0
