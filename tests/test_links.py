@@ -100,3 +100,29 @@ def test_no_external_requests_in_pages(built_site: Path) -> None:
             if tag in ("script", "link", "img", "iframe", "source") and urlsplit(url).scheme in ("http", "https"):
                 offenders.append(f"{page.relative_to(built_site)}: <{tag}> {url}")
     assert not offenders, "\n".join(offenders[:20])
+
+
+def test_search_index_leaves_out_what_readers_do_not_search(built_site: Path) -> None:
+    """Charts (the table beside them is indexed), "cite this page" and BibTeX sources stay out of the index.
+
+    Material builds the index in the reader's browser on every page load, so what it need not
+    hold costs every reader. Each probe is text that the built pages do contain.
+    """
+    import json
+
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    indexed = "\n".join(doc["title"] + "\n" + doc["text"] for doc in index["docs"])
+    csto = (built_site / "organisations" / "csto" / "index.html").read_text(encoding="utf-8")
+    source = (built_site / "sources" / "troitskiy2020" / "index.html").read_text(encoding="utf-8")
+    left_out = {
+        "timeline chart": "Member or signatory",
+        "cite this page": "Permanent address",
+        "BibTeX source": "@article{troitskiy2020",
+    }
+    for what, probe in left_out.items():
+        assert probe in csto or probe in source, f"{what}: the probe no longer occurs in the pages"
+        assert probe not in indexed, f"{what} is in the search index"
+    # The same data as the chart, in the membership table, is still found.
+    assert "Russian Federation" in csto
+    csto_docs = [doc for doc in index["docs"] if doc["location"] == "organisations/csto/#membership"]
+    assert csto_docs and "Russian Federation" in csto_docs[0]["text"]
