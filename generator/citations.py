@@ -213,12 +213,21 @@ class SiteCitations:
     def default_style(self) -> str:
         return self.formatter.styles[0] if self.formatter else ""
 
-    def reference_html(self, key: str, style: str | None = None) -> Markup:
-        """A formatted reference (``<div class="csl-entry" data-csl-style=...>``)."""
+    def reference_html(self, key: str, style: str | None = None, *, searchable: bool = True) -> Markup:
+        """A formatted reference (``<div class="csl-entry" data-csl-style=...>``).
+
+        ``searchable=False`` marks it ``data-search-exclude``: an entry page's reference list
+        repeats what the source pages already make searchable. (Each reference is marked, not
+        the list: Material's search leaves an excluded ``div`` at its first inner ``</div>``.)
+        """
         style = style or self.default_style
         if self.formatted is None or key not in self.formatted.references.get(style, {}):
-            return Markup(f'<div class="csl-entry">{escape_text(key)}</div>')
-        return Markup(sanitise_reference(self.formatted.references[style][key]))
+            html = f'<div class="csl-entry">{escape_text(key)}</div>'
+        else:
+            html = sanitise_reference(self.formatted.references[style][key])
+        if not searchable and html.startswith("<div "):
+            html = "<div data-search-exclude " + html[len("<div "):]
+        return Markup(html)
 
 
 def sanitise_reference(html: str) -> str:

@@ -26,7 +26,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from markupsafe import Markup
 
@@ -823,10 +823,10 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
             orgs[org.id] = org
             countries[period.country.id] = period.country
     group_names = [name for name, _ in _KIND_GROUPS] + [_OTHER_GROUP]
-    first_start = {
-        oid: min((p.first(left) for (c, o), ps in periods.items() if o == oid for p in ps), default=left)
-        for oid in orgs
-    }
+    first_start: dict[str, Any] = {}
+    for (_, oid), org_periods in periods.items():
+        start = min(p.first(left) for p in org_periods)
+        first_start[oid] = min(first_start.get(oid, start), start)
     labels = _site_labels(site)
     columns = sorted(orgs.values(), key=lambda o: (group_names.index(_group_of(o)), first_start[o.id],
                                                    labels[o.id].lower(), o.id))

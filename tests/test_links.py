@@ -122,6 +122,11 @@ def test_search_index_leaves_out_what_readers_do_not_search(built_site: Path) ->
     for what, probe in left_out.items():
         assert probe in csto or probe in source, f"{what}: the probe no longer occurs in the pages"
         assert probe not in indexed, f"{what} is in the search index"
+    references = [doc for doc in index["docs"] if doc["location"] == "organisations/csto/#references"]
+    assert "Troitskiy, Evgeny. 2020" in csto
+    assert all("Troitskiy" not in doc["text"] for doc in references), "an entry page's reference list is indexed"
+    sources = [doc for doc in index["docs"] if doc["location"].startswith("sources/troitskiy2020/")]
+    assert any("Troitskiy, Evgeny. 2020" in doc["text"] for doc in sources), "the source page must stay searchable"
     # The same data as the chart, in the membership table, is still found.
     assert "Russian Federation" in csto
     csto_docs = [doc for doc in index["docs"] if doc["location"] == "organisations/csto/#membership"]
