@@ -11,15 +11,20 @@ For each N, :mod:`benchmarks.corpus` writes a synthetic project, then every meas
 runs in its own child process (fresh imports; peak memory from ``wait4``, which on Linux
 is the largest resident set of the child and the processes it waited for, e.g. Node):
 
-1. the generator stage alone (``pipeline.build``) with an empty citation cache ("cold"),
-   timed by stage: load entries (parse + validate), bibliography, link, citations
-   (collect + format), emit (render every page);
-2. the same again with the cache filled ("warm": the rebuild with an unchanged
-   bibliography, which must start no citation engine and format nothing); this run also
+1. the generator stage alone (``pipeline.build``) with empty caches ("cold": citations,
+   entries, templates, pages), timed by stage: load entries (parse + validate),
+   bibliography, link, citations (collect + format), emit (render every page);
+2. the same again with the caches filled ("warm": a rebuild with nothing changed, which
+   must parse no entry file, start no citation engine and format nothing); this run also
    writes the generated Markdown into a second project that has no ``companion`` plugin;
-3. ``mkdocs build`` of the project (with the plugin, warm cache) and ``mkdocs build`` of
-   the plain project (same Markdown, no plugin), interleaved ``--repeat`` times (the
-   run with the least CPU time is kept).
+3. the same after one organisation's summary was edited: how many entry files were
+   parsed and how many entry pages came from the page cache;
+4. ``mkdocs build`` of the project, each time right after another such edit (the rebuild a
+   contributor waits for), and ``mkdocs build`` of the plain project (the same Markdown but
+   for that one summary, no plugin), interleaved ``--repeat`` times (the run with the least
+   CPU time is kept);
+5. one ``mkdocs build`` of the project with every cache removed (the first build, as in a
+   fresh clone), citation formatting by Node included.
 
 Each time is given as wall-clock seconds and as CPU seconds (user + system of the process
 and the processes it waited for). On a shared machine wall time varies with everything
@@ -69,13 +74,16 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("page_citations_cpu_s", "  \"cite this page\" references (from cache): CPU s", "{:.2f}"),
     ("emit_cpu_s", "  render + emit pages: CPU s", "{:.2f}"),
     ("other_cpu_s", "  other (history, glossary, setup): CPU s", "{:.2f}"),
-    ("full_s", "full `mkdocs build` (plugin, warm cache): wall s", "{:.2f}"),
+    ("full_s", "full `mkdocs build`, rebuild after editing one entry: wall s", "{:.2f}"),
     ("plain_s", "plain `mkdocs build` (same Markdown): wall s", "{:.2f}"),
     ("ratio", "ratio full / plain, wall", "{:.2f}"),
     ("full_cpu_s", "full `mkdocs build`: CPU s", "{:.2f}"),
     ("plain_cpu_s", "plain `mkdocs build`: CPU s", "{:.2f}"),
     ("ratio_cpu", "ratio full / plain, CPU", "{:.2f}"),
     ("generator_share", "generator / full build, CPU", "{:.1%}"),
+    ("first_s", "first full build (empty caches, citations formatted): wall s", "{:.2f}"),
+    ("first_cpu_s", "first full build: CPU s (with Node)", "{:.2f}"),
+    ("ratio_first_cpu", "ratio first build / plain, CPU", "{:.2f}"),
     ("full_ms_per_page", "full build per HTML page: CPU ms", "{:.1f}"),
     ("plain_ms_per_page", "plain build per HTML page: CPU ms", "{:.1f}"),
     ("citations_cold_s", "site citations, empty cache: wall s", "{:.2f}"),
@@ -83,10 +91,14 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("citations_cold_formatted", "  formatted by citeproc-js (refs + clusters)", "{:,}"),
     ("citations_warm_s", "all citations, cache filled: wall s", "{:.2f}"),
     ("generator_cold_s", "generator stage, empty cache: wall s", "{:.2f}"),
+    ("cold_total_cpu_s", "generator stage, empty cache: CPU s (Python; Node not counted)", "{:.2f}"),
+    ("cold_emit_cpu_s", "  render + emit pages, empty cache: CPU s", "{:.2f}"),
     ("cold_load_cpu_s", "load + validate entries, empty cache: CPU s", "{:.2f}"),
     ("cold_parsed", "  entry files parsed, empty cache", "{:,}"),
     ("rebuild_parsed", "rebuild, nothing changed: entry files parsed", "{:,}"),
+    ("rebuild_reused_pages", "rebuild, nothing changed: entry pages from the page cache", "{:,}"),
     ("edit_parsed", "rebuild after editing one entry: entry files parsed", "{:,}"),
+    ("edit_reused_pages", "  its entry pages from the page cache", "{:,}"),
     ("edit_load_cpu_s", "  its load + validate stage: CPU s", "{:.2f}"),
     ("edit_cpu_s", "  its generator stage: CPU s", "{:.2f}"),
     ("rebuild_engine_runs", "rebuild, same bibliography: engine runs", "{:,}"),
@@ -329,7 +341,7 @@ def worker(project: Path, write_docs: Path | None) -> int:
         write_files(result.files, write_docs)
     print(json.dumps({
         "total_s": total, "total_cpu_s": total_cpu, **stages, "files": len(result.files), "entries": len(result.site.entries),
-        "formatters": len(formatters), "parsed": len(parsed),
+        "formatters": len(formatters), "parsed": len(parsed), "reused_pages": result.reused_pages,
         "engine_runs": sum(f.engine_runs for f in formatters), "formatted": sum(f.formatted for f in formatters),
     }))
     return 0
@@ -424,6 +436,7 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
 
     full_runs, plain_runs = [], []
     for attempt in range(repeat):
+        edit_one_entry(project)  # each full build is a rebuild after a contributor's edit
         full_runs.append(run_child(mkdocs_command(project / "mkdocs.yml", project / "site"),
                                    work / f"n{n}-full-{attempt}.log", timeout))
         note(f"N={n:,}: full build {full_runs[-1].seconds:.1f} s")
@@ -432,6 +445,10 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
         note(f"N={n:,}: plain build {plain_runs[-1].seconds:.1f} s")
     full = min(full_runs, key=lambda r: r.cpu_s)
     plain_run = min(plain_runs, key=lambda r: r.cpu_s)
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    first = run_child(mkdocs_command(project / "mkdocs.yml", project / "site-first"), work / f"n{n}-full-first.log",
+                      timeout)
+    note(f"N={n:,}: first full build (empty caches) {first.seconds:.1f} s")
     sizes = site_sizes(project / "site")
     plain_sizes = site_sizes(plain / "site")
 
@@ -446,6 +463,7 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
         **{f"{key}_s": warm.output.get(f"{key}_s", 0.0) for key in stage_keys},
         **{f"{key}_cpu_s": warm.output.get(f"{key}_cpu_s", 0.0) for key in stage_keys},
         "full_s": full.seconds, "plain_s": plain_run.seconds, "ratio": full.seconds / plain_run.seconds,
+        "first_s": first.seconds, "first_cpu_s": first.cpu_s, "ratio_first_cpu": first.cpu_s / plain_run.cpu_s,
         "full_cpu_s": full.cpu_s, "plain_cpu_s": plain_run.cpu_s, "ratio_cpu": full.cpu_s / plain_run.cpu_s,
         "generator_share": generator_cpu_s / full.cpu_s,
         "full_ms_per_page": 1000 * full.cpu_s / max(sizes["html_pages"], 1),
@@ -458,6 +476,8 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
         "rebuild_engine_runs": warm.output["engine_runs"], "rebuild_formatted": warm.output["formatted"],
         "cold_parsed": cold.output["parsed"], "rebuild_parsed": warm.output["parsed"],
         "edit_parsed": edit.output["parsed"], "edit_cpu_s": edit.output["total_cpu_s"],
+        "edit_reused_pages": edit.output["reused_pages"], "rebuild_reused_pages": warm.output["reused_pages"],
+        "cold_emit_cpu_s": cold.output.get("emit_cpu_s", 0.0), "cold_total_cpu_s": cold.output["total_cpu_s"],
         "edit_load_cpu_s": edit.output.get("load_cpu_s", 0.0), "cold_load_cpu_s": cold.output.get("load_cpu_s", 0.0),
         "peak_generator_mb": warm.peak_mb, "peak_full_mb": full.peak_mb, "peak_plain_mb": plain_run.peak_mb,
         **sizes,

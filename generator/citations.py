@@ -141,6 +141,14 @@ class SiteCitations:
             return
         self.formatted = self.formatter.format(self._clusters, sorted(set(extra_keys)))
 
+    def cache_state(self) -> tuple[Any, ...]:
+        """Everything about the site's citations that a page's text can depend on.
+
+        Every cluster (by signature, in order) and the engine's output for all of them: a
+        citation's text can change when another page cites (year suffixes, name forms).
+        """
+        return tuple(self._index), self.formatted
+
     # -- answers for the renderer ------------------------------------------------
 
     def _item_html(self, index: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from markupsafe import Markup
 
@@ -15,6 +15,7 @@ from .diagnostics import Diagnostics, Location
 from .datapackage import data_files
 from .editions import released_editions
 from .linker import Site
+from .loader import Entry
 from .reference_docs import field_reference
 from .render import Renderer
 from .schema import json_schemas
@@ -42,8 +43,17 @@ DATA_DESCRIPTIONS = {
 
 
 def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, renderer: Renderer,
-              config: Any, diagnostics: Diagnostics) -> dict[str, str | bytes]:
-    """Render every page and data file of the site."""
+              config: Any, diagnostics: Diagnostics,
+              entry_page: Callable[[Entry], str] | None = None,
+              source_page: Callable[[str, Callable[[], str]], str] | None = None) -> dict[str, str | bytes]:
+    """Render every page and data file of the site.
+
+    ``entry_page`` renders one entry's page (default :meth:`Renderer.entry_page`) and
+    ``source_page(key, render)`` returns one source's page, given the function that renders
+    it (default: call it); the pipeline passes ones that reuse pages from the previous build.
+    """
+    entry_page = entry_page or renderer.entry_page
+    source_page = source_page or (lambda key, render: render())
     files: dict[str, str | bytes] = {}
 
     def put(path: str, content: str | bytes, origin: Location | None = None) -> None:
@@ -53,7 +63,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
         files[path] = content
 
     for entry in site.entries:
-        put(entry.page_path, renderer.entry_page(entry), entry.location)
+        put(entry.page_path, entry_page(entry), entry.location)
     for entry_type in ENTRY_TYPES:
         put(f"{entry_type.url_prefix}/index.md", renderer.listing_page(entry_type, site.of_type(entry_type)))
     for alias, entry in sorted(site.aliases.items()):
@@ -64,8 +74,11 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     for key, entry in bibliography.entries.items():
         slug = source_slug(key)
         base = f"sources/{slug}"
-        put(f"{base}.md", renderer.page(["source.md.jinja"], f"{base}.md", f"{base}/", source=entry, slug=slug,
-                                        cited_on=citations.cited_on.get(key, [])), entry.location)
+        def render_source(entry=entry, slug=slug, base=base, key=key) -> str:
+            return renderer.page(["source.md.jinja"], f"{base}.md", f"{base}/", source=entry, slug=slug,
+                                 cited_on=citations.cited_on.get(key, []))
+
+        put(f"{base}.md", source_page(key, render_source), entry.location)
         put(f"{base}/{slug}.bib", to_bibtex(entry), entry.location)
         put(f"{base}/{slug}.ris", to_ris(entry), entry.location)
         put(f"{base}/{slug}.json", to_csl_json(entry), entry.location)

@@ -34,6 +34,7 @@ class CompanionConfig(Config):
     cache_dir = opt.Type(str, default=".cache/citations")
     entry_cache = opt.Type(str, default=".cache/entries.pickle")
     template_cache = opt.Type(str, default=".cache/templates")
+    page_cache = opt.Type(str, default=".cache/pages.pickle")
     styles = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_STYLES))
 
 
@@ -50,6 +51,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             cache_dir=root / self.config.cache_dir,
             entry_cache=root / self.config.entry_cache,
             template_cache=root / self.config.template_cache,
+            page_cache=root / self.config.page_cache,
             site_name=config.site_name,
             site_url=config.site_url or "",
             styles=tuple(self.config.styles),

@@ -10,11 +10,12 @@ are thin shells around :func:`build`.
 from __future__ import annotations
 
 import gc
+import hashlib
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .bibliography import (
     Bibliography, CitationFormatter, CiteItem, load_bibliography, source_slug,
@@ -25,12 +26,13 @@ from .diagnostics import Diagnostics, Location
 from .diagnostics import display_path
 from .emit import emit_site
 from .history import last_changed
-from .timeline import present_year
+from .timeline import present_year, site_labels
 from .page_citation import PageCitations, page_bibliography, standalone_styles
 from .linker import Site, link
 from .entry_cache import EntryCache
-from .loader import load_entries
-from .render import Renderer, Timelines, make_environment
+from .loader import Entry, load_entries
+from .page_cache import UNCACHED_TYPES, PageCache, neighbourhood
+from .render import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 
@@ -51,6 +53,10 @@ class ProjectConfig:
         entry_cache: file of validated entries kept between builds, so that a rebuild
             parses only changed files (``None``: parse everything).
         template_cache: folder of compiled templates kept between builds (``None``: compile each build).
+        page_cache: file of rendered entry pages kept between builds, so that a rebuild renders
+            only pages whose inputs changed (``None``: render every page).
+        verify_page_cache: render cached pages too and list those that differ in
+            :attr:`BuildResult.stale_pages` (for tests).
         format_citations: run the citation engine (``check`` skips it).
         edition: the site's edition (release tag) shown in "cite this page"; ``None`` for the living site.
         use_history: take "last updated" dates from the Git history (golden tests turn it off).
@@ -67,6 +73,8 @@ class ProjectConfig:
     cache_dir: Path | None = None
     entry_cache: Path | None = None
     template_cache: Path | None = None
+    page_cache: Path | None = None
+    verify_page_cache: bool = False
     format_citations: bool = True
     edition: str | None = None
     use_history: bool = True
@@ -81,6 +89,7 @@ class ProjectConfig:
         options.setdefault("cache_dir", root / ".cache" / "citations")
         options.setdefault("entry_cache", root / ".cache" / "entries.pickle")
         options.setdefault("template_cache", root / ".cache" / "templates")
+        options.setdefault("page_cache", root / ".cache" / "pages.pickle")
         return cls(root=root, content_dir=root / "content", bibliography_dir=root / "bibliography",
                    overrides_dir=root / "overrides" / "generator", **options)
 
@@ -93,6 +102,10 @@ class BuildResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     site: Site | None = None
     bibliography: Bibliography | None = None
+    reused_pages: int = 0
+    """Entry and source pages taken from the page cache instead of rendered."""
+    stale_pages: list[str] = field(default_factory=list)
+    """Cached pages that differed from a fresh render (only with ``verify_page_cache``)."""
 
     @property
     def ok(self) -> bool:
@@ -101,6 +114,12 @@ class BuildResult:
 
 def load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site, Bibliography]:
     """Load entries and the bibliography, then index and link them (no rendering)."""
+    site, bibliography, _ = _load_and_link(config, diagnostics)
+    return site, bibliography
+
+
+def _load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site, Bibliography, dict[str, bytes]]:
+    """:func:`load_and_link`, also returning each entry file's bytes by its displayed path."""
     cache = EntryCache(config.entry_cache)
     texts: dict[str, bytes] = {}
     entries, broken = load_entries(config.content_dir, config.root, diagnostics, cache=cache, texts=texts)
@@ -113,7 +132,7 @@ def load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site
     # With no .bib file at all, one bib.missing error says it; every citation need not repeat it.
     site = link(entries, diagnostics, set(bibliography.entries) if bib_paths else None, broken)
     _prefer_placeholder_diagnostics(texts, diagnostics)
-    return site, bibliography
+    return site, bibliography, texts
 
 
 def _prefer_placeholder_diagnostics(texts: dict[str, bytes], diagnostics: Diagnostics) -> None:
@@ -149,12 +168,13 @@ def check(config: ProjectConfig) -> Diagnostics:
 def build(config: ProjectConfig) -> BuildResult:
     """Run the whole pipeline. Returns every generated file, or none if anything is wrong."""
     result = BuildResult()
-    site, bibliography = load_and_link(config, result.diagnostics)
+    site, bibliography, texts = _load_and_link(config, result.diagnostics)
     result.site, result.bibliography = site, bibliography
     if result.diagnostics.errors:
         return result
+    digests = {path: hashlib.sha256(data).hexdigest() for path, data in texts.items()}
     with _loaded_objects_frozen():
-        result.files = _render(config, site, bibliography, result.diagnostics)
+        result.files = _render(config, site, bibliography, digests, result)
     return result
 
 
@@ -174,9 +194,10 @@ def _loaded_objects_frozen():
         gc.unfreeze()
 
 
-def _render(config: ProjectConfig, site: Site, bibliography: Bibliography,
-            diagnostics: Diagnostics) -> dict[str, str | bytes]:
+def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, digests: dict[str, str],
+            result: BuildResult) -> dict[str, str | bytes]:
     """Format citations and render every page; ``{}`` if that found errors."""
+    diagnostics = result.diagnostics
     formatter = None
     if config.format_citations:
         formatter = CitationFormatter(bibliography, styles=list(config.styles), cache_dir=config.cache_dir,
@@ -206,11 +227,49 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography,
 
     env = make_environment([config.overrides_dir], cache_dir=config.template_cache)
     today_year = config.today_year or present_year()
-    globals_ = {"today_year": today_year, "timelines": Timelines(site, today_year), "config": config, "bibliography": bibliography, "citations": citations,
-                "page_citations": PageCitations(page_bib, page_formatted, list(config.styles)), "updated": updated}
-    renderer = Renderer(env, site, citations, globals_, glossary=build_glossary(site.entries))
-    files = emit_site(site, bibliography, citations, renderer, config, diagnostics)
-    return {} if diagnostics.errors else files
+    page_citations = PageCitations(page_bib, page_formatted, list(config.styles))
+    globals_ = {"today_year": today_year, "timelines": Timelines(site, today_year), "config": config,
+                "bibliography": bibliography, "citations": citations, "page_citations": page_citations,
+                "updated": updated}
+    glossary = build_glossary(site.entries)
+    renderer = Renderer(env, site, citations, globals_, glossary=glossary)
+
+    cache = PageCache(config.page_cache, verify=config.verify_page_cache)
+    site_key = PageCache.site_key(
+        templates=[config.overrides_dir, PACKAGE_TEMPLATES],
+        settings=(config.site_name, config.site_url, config.edition, tuple(config.styles), today_year,
+                  config.format_citations),
+        glossary=(list(glossary.abbreviations.items()), list(glossary.terms.items())),
+        labels=list(site_labels(site).items()), citations=citations.cache_state())
+
+    def entry_page(entry: Entry) -> str:
+        if entry.type.name in UNCACHED_TYPES:
+            return renderer.entry_page(entry)
+        own = (updated.get(entry.path), [page_citations.html(entry, style) for style in page_citations.styles],
+               page_citations.bibtex(entry))
+        key = PageCache.page_key(site_key, entry.page_path,
+                                 ((i, digests[e.path]) for i, e in neighbourhood(entry, site).items()), own)
+        return cache.render(entry.page_path, key, lambda: renderer.entry_page(entry))
+
+    bib_digest = hashlib.sha256()
+    for path in sorted(config.bibliography_dir.glob("*.bib")):
+        bib_digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    guides = [(g.id, digests[g.path]) for g in site.of_type("guide")]
+
+    def source_page(key: str, render: Callable[[], str]) -> str:
+        # A source page shows its BibTeX entry, the guides to it and the entries citing it.
+        path = f"sources/{source_slug(key)}.md"
+        citing = [(c.entry.id, digests[c.entry.path], c.locators) for c in citations.cited_on.get(key, [])]
+        return cache.render(path, PageCache.page_key(site_key, path, [], (bib_digest.hexdigest(), guides, citing)),
+                            render)
+
+    files = emit_site(site, bibliography, citations, renderer, config, diagnostics, entry_page=entry_page,
+                      source_page=source_page)
+    result.reused_pages, result.stale_pages = cache.hits, cache.stale
+    if diagnostics.errors:
+        return {}
+    cache.save()
+    return files
 
 
 def write_files(files: dict[str, str | bytes], out: Path) -> None:

@@ -337,7 +337,7 @@ def short_name(org: Entry) -> str:
     return org.name
 
 
-def _site_labels(site: Site) -> dict[str, str]:
+def site_labels(site: Site) -> dict[str, str]:
     """:func:`short_labels` of every organisation of ``site``, computed once per site."""
     if "timeline.labels" not in site.memo:
         site.memo["timeline.labels"] = short_labels(site.of_type("organisation"))
@@ -776,7 +776,7 @@ def country_timeline(country: Entry, site: Site, *, today_year: int) -> Markup |
         by_org.setdefault(period.organisation.id, []).append(period)
     if not by_org:
         return None
-    labels = _site_labels(site)
+    labels = site_labels(site)
     rows = sorted((_Row(labels[ps[0].organisation.id], ps[0].organisation.name, ps)
                    for ps in by_org.values()), key=_row_key)
     n = len(rows)
@@ -827,7 +827,7 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
     for (_, oid), org_periods in periods.items():
         start = min(p.first(left) for p in org_periods)
         first_start[oid] = min(first_start.get(oid, start), start)
-    labels = _site_labels(site)
+    labels = site_labels(site)
     columns = sorted(orgs.values(), key=lambda o: (group_names.index(_group_of(o)), first_start[o.id],
                                                    labels[o.id].lower(), o.id))
     rows = sorted(countries.values(), key=lambda c: (c.name.lower(), c.id))
