@@ -16,8 +16,6 @@ import time
 from dataclasses import dataclass
 from functools import total_ordering
 
-from edtf import parse_edtf
-from edtf.parser import parser_classes as pc
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
@@ -115,6 +113,8 @@ def parse_date(text: str) -> tuple[DateValue | None, str]:
         else:
             lower = upper = (year, int(month), int(day))
         return DateValue(text, lower, upper, display_date(None, text)), ""
+    from edtf import parse_edtf  # imported here: most builds meet only plain dates (see above)
+
     try:
         parsed = parse_edtf(text)
     except Exception:  # the library raises several exception types for bad input
