@@ -33,6 +33,7 @@ FORMAT = 1
 _LIBRARIES = ("PyYAML", "edtf", "pycountry", "pyparsing")
 _ALLOWED_MODULES = {
     "generator.loader", "generator.fields", "generator.dates", "generator.diagnostics", "generator.yamlload",
+    "generator.prose",
 }
 _ALLOWED_BUILTINS = {"dict", "list", "tuple", "set", "frozenset", "str", "int", "float", "bool", "bytes", "NoneType"}
 

@@ -143,7 +143,8 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
 
     scanned: dict[int, list[ScannedProse]] = {}
     for entry in entries:
-        results = [scan(p) for p in entry.prose]
+        # Entries from the loader come scanned; others (built by hand) are scanned here.
+        results = entry.scanned if len(entry.scanned) == len(entry.prose) else [scan(p) for p in entry.prose]
         scanned[id(entry)] = results
         for result in results:
             for link_ in result.links:

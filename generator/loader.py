@@ -17,6 +17,7 @@ from .diagnostics import Diagnostics, Location, did_you_mean
 from .diagnostics import display_path
 from .entry_cache import EntryCache
 from .fields import INVALID, SLUG_RE, CheckContext, CiteKey, Prose, RefValue
+from .prose import ScannedProse, scan
 from .types import ENTRY_TYPES, TYPES_BY_FOLDER, EntryType
 from .yamlload import YMap, YSeq, load_yaml
 
@@ -37,6 +38,7 @@ class Entry:
         refs: every reference to another entry in its fields.
         cites: every citation key in its ``sources`` fields.
         prose: every Markdown value, in file order.
+        scanned: each of ``prose`` scanned for entry links and citations (same order).
     """
 
     type: EntryType
@@ -47,6 +49,7 @@ class Entry:
     refs: list[RefValue] = field(default_factory=list)
     cites: list[CiteKey] = field(default_factory=list)
     prose: list[Prose] = field(default_factory=list)
+    scanned: list[ScannedProse] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -166,7 +169,9 @@ def load_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diagn
                               ctx.at(id_node) if id_node else Location(path, 1, 1),
                               "use the lowercase alpha-3 code, e.g. 'rus', 'kaz', 'blr'")
             return None
-    return Entry(entry_type, entry_id, path, values, name, ctx.refs, ctx.cites, ctx.prose)
+    # Scanned here rather than when linking, so that the entry cache keeps the scans too.
+    return Entry(entry_type, entry_id, path, values, name, ctx.refs, ctx.cites, ctx.prose,
+                 [scan(p) for p in ctx.prose])
 
 
 def load_entries(content_dir: Path, root: Path, diagnostics: Diagnostics, *, cache: EntryCache | None = None,

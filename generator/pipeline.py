@@ -217,10 +217,10 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
     page_bib = page_bibliography(site.entries, config.site_name, config.site_url, config.edition, updated)
     page_formatted = None
     if config.format_citations:
-        page_cache = config.cache_dir / "pages" if config.cache_dir else Path(tempfile.mkdtemp())
+        formatted_pages = config.cache_dir / "pages" if config.cache_dir else Path(tempfile.mkdtemp())
         page_formatter = CitationFormatter(page_bib, styles=list(config.styles), diagnostics=diagnostics,
-                                           cache_dir=page_cache,
-                                           style_files=standalone_styles(list(config.styles), page_cache / "styles"))
+                                           cache_dir=formatted_pages,
+                                           style_files=standalone_styles(list(config.styles), formatted_pages / "styles"))
         page_formatted = page_formatter.format([], list(page_bib.entries))
     if diagnostics.errors:
         return {}
@@ -235,6 +235,26 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
     renderer = Renderer(env, site, citations, globals_, glossary=glossary)
 
     cache = PageCache(config.page_cache, verify=config.verify_page_cache)
+    entry_page, source_page = _reusing_renderers(
+        cache, config, site, digests, renderer, citations, page_citations, updated, glossary, today_year)
+    files = emit_site(site, bibliography, citations, renderer, config, diagnostics, entry_page=entry_page,
+                      source_page=source_page)
+    result.reused_pages, result.stale_pages = cache.hits, cache.stale
+    if diagnostics.errors:
+        return {}
+    cache.save()
+    return files
+
+
+def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, digests: dict[str, str],
+                       renderer: Renderer, citations: SiteCitations, page_citations: PageCitations,
+                       updated: dict[str, Any], glossary: Any, today_year: int,
+                       ) -> tuple[Callable[[Entry], str], Callable[[str, Callable[[], str]], str]]:
+    """Entry-page and source-page renderers that take unchanged pages from ``cache``.
+
+    The keys are described in :mod:`generator.page_cache`; ``digests`` holds each entry
+    file's SHA-256 by its displayed path.
+    """
     site_key = PageCache.site_key(
         templates=[config.overrides_dir, PACKAGE_TEMPLATES],
         settings=(config.site_name, config.site_url, config.edition, tuple(config.styles), today_year,
@@ -251,25 +271,18 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
                                  ((i, digests[e.path]) for i, e in neighbourhood(entry, site).items()), own)
         return cache.render(entry.page_path, key, lambda: renderer.entry_page(entry))
 
-    bib_digest = hashlib.sha256()
+    bib_files = hashlib.sha256()
     for path in sorted(config.bibliography_dir.glob("*.bib")):
-        bib_digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    guides = [(g.id, digests[g.path]) for g in site.of_type("guide")]
+        bib_files.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    shared = (bib_files.hexdigest(), [(g.id, digests[g.path]) for g in site.of_type("guide")])
 
     def source_page(key: str, render: Callable[[], str]) -> str:
         # A source page shows its BibTeX entry, the guides to it and the entries citing it.
         path = f"sources/{source_slug(key)}.md"
         citing = [(c.entry.id, digests[c.entry.path], c.locators) for c in citations.cited_on.get(key, [])]
-        return cache.render(path, PageCache.page_key(site_key, path, [], (bib_digest.hexdigest(), guides, citing)),
-                            render)
+        return cache.render(path, PageCache.page_key(site_key, path, [], (shared, citing)), render)
 
-    files = emit_site(site, bibliography, citations, renderer, config, diagnostics, entry_page=entry_page,
-                      source_page=source_page)
-    result.reused_pages, result.stale_pages = cache.hits, cache.stale
-    if diagnostics.errors:
-        return {}
-    cache.save()
-    return files
+    return entry_page, source_page
 
 
 def write_files(files: dict[str, str | bytes], out: Path) -> None:

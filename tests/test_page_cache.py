@@ -10,6 +10,7 @@ disagreements shown on it, the glossary, the timeline labels, citations and temp
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -197,12 +198,21 @@ def test_a_missing_neighbour_would_be_caught(project: Path, monkeypatch: pytest.
     assert "organisations/csto.md" in result.stale_pages
 
 
-@pytest.mark.parametrize("content", [b"", b"garbage", pickle.dumps({"fingerprint": "x", "pages": {}})],
-                         ids=["empty", "garbage", "foreign"])
-def test_a_damaged_cache_is_ignored(content: bytes, project: Path, rendered: list[str]) -> None:
+class _Payload:
+    def __reduce__(self):
+        return (os.system, ("touch PWNED",))
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", pickle.dumps({"fingerprint": "x", "pages": {}}),
+                                     pickle.dumps(_Payload())],
+                         ids=["empty", "garbage", "foreign", "payload"])
+def test_a_damaged_or_hostile_cache_is_ignored(content: bytes, project: Path, rendered: list[str], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     reference = build(config(project, cache=False))
     build(config(project))
     (project / ".cache" / "pages.pickle").write_bytes(content)
     rendered.clear()
     assert build(config(project)).files == reference.files
     assert len(rendered) == len(reference.site.entries)
+    assert not (tmp_path / "PWNED").exists()
