@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
 import sys
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .cache_files import library_versions, read_plain_pickle, write_atomically
 from .diagnostics import Diagnostic
 from .types import EntryType, entry_type_named
 
@@ -41,12 +40,7 @@ _ALLOWED_BUILTINS = {"dict", "list", "tuple", "set", "frozenset", "str", "int", 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """What, besides a file's bytes, decides how it loads: our code, Python, the parsing libraries."""
-    digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0".encode())
-    for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none\0".encode())
+    digest = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{library_versions(_LIBRARIES)}\0".encode())
     package = Path(__file__).parent
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")
@@ -79,8 +73,6 @@ class EntryCache:
         self.path = path
         self._old: dict[str, bytes] = self._read(path) if path is not None else {}
         self._new: dict[str, bytes] = {}
-        self.hits = 0
-        self.misses = 0
 
     @staticmethod
     def key(entry_type: EntryType, path: str, data: bytes) -> str:
@@ -93,15 +85,12 @@ class EntryCache:
         """The stored outcome for ``key``, or ``None`` (also when it cannot be read back)."""
         blob = self._old.get(key)
         if blob is None:
-            self.misses += 1
             return None
         try:
             outcome = _Unpickler(io.BytesIO(blob)).load()
         except Exception:  # noqa: BLE001 - a damaged record is a miss, never a failed build
-            self.misses += 1
             return None
         self._new[key] = blob
-        self.hits += 1
         return outcome
 
     def put(self, key: str, outcome: Outcome) -> None:
@@ -112,36 +101,18 @@ class EntryCache:
         """Write the outcomes of this build (only those: files removed since drop out)."""
         if self.path is None or self._new.keys() == self._old.keys():
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            with temporary.open("wb") as out:
-                pickle.dump({"fingerprint": fingerprint(), "records": self._new}, out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a read-only checkout still builds, just without the cache
+        write_atomically(self.path, pickle.dumps({"fingerprint": fingerprint(), "records": self._new},
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
 
     @staticmethod
     def _read(path: Path) -> dict[str, bytes]:
-        try:
-            with path.open("rb") as stream:
-                stored = _RecordsUnpickler(stream).load()
-        except Exception:  # noqa: BLE001 - missing, truncated or foreign: start empty
-            return {}
+        stored = read_plain_pickle(path)  # the records inside are unpickled one by one, in get()
         if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint():
             return {}
         records = stored.get("records")
         if not isinstance(records, dict):
             return {}
         return {k: v for k, v in records.items() if isinstance(k, str) and isinstance(v, bytes)}
-
-
-class _RecordsUnpickler(pickle.Unpickler):
-    """The outer file holds only a dict of strings and bytes."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache file")
 
 
 __all__ = ["EntryCache", "fingerprint"]

@@ -21,14 +21,12 @@ page anyway and records each cached page that differs (the tests run edits with 
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import sys
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from .cache_files import library_versions, read_plain_pickle, write_atomically
 from .entry_cache import fingerprint as loader_fingerprint
 
 FORMAT = 1
@@ -40,13 +38,7 @@ UNCACHED_TYPES = frozenset({"guide"})
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    digest = hashlib.sha256(f"{FORMAT}\0{loader_fingerprint()}\0".encode())
-    for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none\0".encode())
-    return digest.hexdigest()
+    return hashlib.sha256(f"{FORMAT}\0{loader_fingerprint()}\0{library_versions(_LIBRARIES)}".encode()).hexdigest()
 
 
 def neighbourhood(entry: Any, site: Any) -> dict[str, Any]:
@@ -99,7 +91,6 @@ class PageCache:
         self._old: dict[str, tuple[str, str]] = _read(path) if path is not None else {}
         self._new: dict[str, tuple[str, str]] = {}
         self.hits = 0
-        self.misses = 0
         self.stale: list[str] = []
 
     @staticmethod
@@ -129,7 +120,6 @@ class PageCache:
             if self.verify and render() != text:
                 self.stale.append(path)
         else:
-            self.misses += 1
             text = render()
         self._new[path] = (key, text)
         return text
@@ -138,30 +128,12 @@ class PageCache:
         """Keep this build's pages (only those: pages of removed entries drop out)."""
         if self.path is None or self._new == self._old:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            with temporary.open("wb") as out:
-                pickle.dump({"fingerprint": _code_fingerprint(), "python": sys.version, "pages": self._new}, out,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a read-only checkout still builds, just without the cache
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    """The file holds only dicts, tuples and strings: no class may be loaded."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the page cache")
+        write_atomically(self.path, pickle.dumps({"fingerprint": _code_fingerprint(), "pages": self._new},
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _read(path: Path) -> dict[str, tuple[str, str]]:
-    try:
-        with path.open("rb") as stream:
-            stored = _PlainUnpickler(stream).load()
-    except Exception:  # noqa: BLE001 - missing, truncated or foreign: start empty
-        return {}
+    stored = read_plain_pickle(path)
     if not isinstance(stored, dict) or stored.get("fingerprint") != _code_fingerprint():
         return {}
     pages = stored.get("pages")

@@ -24,8 +24,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +38,7 @@ from generator.bibliography.engine import (
     style_path,
 )
 from generator.bibliography.model import LOCATOR_LABELS, Bibliography, CiteItem
+from generator.cache_files import write_atomically
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, did_you_mean
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
@@ -138,17 +137,10 @@ class _Cache:
         """Write changed tables, keeping only what this run used (the cache never grows stale)."""
         if self.directory is None:
             return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            for name in sorted(self.dirty):
-                items = {key: value for key, value in self.tables[name].items() if key in self.used[name]}
-                # A unique temporary file, renamed into place: concurrent builds never see half a file.
-                handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.directory)
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump({"version": _CACHE_VERSION, "items": items}, out, ensure_ascii=False)
-                os.replace(temporary, self.directory / f"{name}.json")
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        for name in sorted(self.dirty):
+            items = {key: value for key, value in self.tables[name].items() if key in self.used[name]}
+            write_atomically(self.directory / f"{name}.json",
+                             json.dumps({"version": _CACHE_VERSION, "items": items}, ensure_ascii=False).encode())
         self.dirty.clear()
 
 
