@@ -94,4 +94,7 @@ CODES: dict[str, str] = {
     "scaffold.exists": "`python -m generator new` was asked for a file that already exists (it never overwrites).",
     "scaffold.schema-outdated": "A committed JSON Schema in `schemas/` differs from the entry type declarations; "
                                 "run `python -m generator schemas --out schemas/`.",
+    # transliteration (emitted by generator.translit)
+    "translit.system": "A Russian name's `translit` does not follow the site's transliteration system (BGN/PCGN); "
+                       "write what the hint gives, or keep a text's own spelling as a `ru-Latn` name with sources (warning).",
 }

@@ -33,6 +33,7 @@ from .entry_cache import EntryCache
 from .loader import Entry, load_entries
 from .page_cache import UNCACHED_TYPES, PageCache, neighbourhood
 from .render import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
+from .translit import check_transliterations
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 
@@ -132,6 +133,7 @@ def _load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Sit
     # With no .bib file at all, one bib.missing error says it; every citation need not repeat it.
     site = link(entries, diagnostics, set(bibliography.entries) if bib_paths else None, broken)
     _prefer_placeholder_diagnostics(texts, diagnostics)
+    check_transliterations(site.entries, texts, diagnostics)
     return site, bibliography, texts
 
 

@@ -4,6 +4,8 @@ A scenario holds ``content/``, ``bibliography/`` and ``expected.txt``: what
 ``python -m generator --root <scenario> check`` prints (every diagnostic with its
 hint, then the summary line; ``ok: no problems found`` when there is nothing).
 The exit status follows from it: 1 when the summary counts an error, else 0.
+Scenarios named ``valid*`` report nothing, ``warn*`` only warnings, every other one
+exactly one error.
 
 Inputs that should not be committed as files (a NUL byte, invalid UTF-8, a
 byte-order mark, a 600 kB file, two names differing only in case) are described in
@@ -98,13 +100,18 @@ def test_scenario(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert run_check(root, capsys) == (status, output)
     if name.startswith("valid"):
         assert output == "ok: no problems found\n"
+    elif name.startswith("warn"):
+        # Warnings only: the run succeeds and reports no error.
+        assert status == 0
+        assert not re.findall(r"^\S.*: error\[", output, flags=re.M), output
+        assert re.findall(r"^\S.*: warning\[", output, flags=re.M), output
     else:
         # One problem per scenario: exactly one error, and the run fails.
         assert status == 1
         assert len(re.findall(r"^\S.*: error\[", output, flags=re.M)) == 1, output
 
 
-@pytest.mark.parametrize("name", [n for n in SCENARIOS if not n.startswith("valid")])
+@pytest.mark.parametrize("name", [n for n in SCENARIOS if not n.startswith(("valid", "warn"))])
 def test_no_partial_site_when_there_is_an_error(name: str, tmp_path: Path) -> None:
     root = materialise(name, tmp_path / name)
     result = build(ProjectConfig.for_project(root))
