@@ -43,3 +43,18 @@ def disagreements_citing(site: Any, seed: str) -> list[str]:
     """Ids of disagreements in which a position cites ``seed``."""
     return [d.id for d in site.of_type("disagreement")
             if any(s["key"].key == seed for p in d.positions for s in p["sources"])]
+
+
+ENDING_CHANGES = frozenset({"suspended", "withdrawn"})
+"""Status changes after which a membership no longer counts as current."""
+
+
+def is_current(record: dict) -> bool:
+    """Whether a membership record is current: no end date, and not last suspended or withdrawn."""
+    if record.get("to"):
+        return False
+    changes = record.get("changes") or []
+    if not changes:
+        return True
+    last = max(changes, key=lambda change: min(alt["date"] for alt in change["date"]))
+    return last["status"] not in ENDING_CHANGES

@@ -9,6 +9,7 @@ reference list, and which entries cite a source ("cited on").
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Protocol
@@ -46,6 +47,32 @@ class Citing:
     locators: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Passage:
+    """One cited place in a source (all locators that share an anchor), with who cites it.
+
+    Attributes:
+        anchor: the element id on the source page (:func:`passage_anchor`).
+        locator: the locator as readers see it (``p. 12``, ``sec. Taking stock``).
+        citing: (entry, the quotations that entry gives from this place), by entry name.
+    """
+
+    anchor: str
+    locator: str
+    citing: tuple[tuple[Entry, tuple[str, ...]], ...]
+
+
+_ANCHOR_JUNK = re.compile(r"[^\w]+")
+
+
+def passage_anchor(locator_text: str) -> str:
+    """The id of a cited place on its source page (``p. 12`` -> ``at-p-12``); a function of the text only.
+
+    Locators that differ only in case or punctuation share an anchor (and one item on the page).
+    """
+    return "at-" + (_ANCHOR_JUNK.sub("-", locator_text.lower()).strip("-") or "x")
+
+
 def _walk_sources(value: Any) -> Iterator[list[dict]]:
     """Every ``sources`` list (a list of source records) inside checked entry data."""
     if isinstance(value, dict):
@@ -57,6 +84,12 @@ def _walk_sources(value: Any) -> Iterator[list[dict]]:
     elif isinstance(value, list):
         for inner in value:
             yield from _walk_sources(inner)
+
+
+def _natural(text: str) -> tuple:
+    """Sort key that orders numbers by value (``p. 9`` before ``p. 10``)."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.split(r"(\d+)", text) if part)
 
 
 def _locator_text(locator: str | None, label: str | None) -> str:
@@ -90,6 +123,7 @@ class SiteCitations:
         self._by_prose_cluster: dict[int, list[int]] = {}
         self._entry_keys: dict[int, list[str]] = defaultdict(list)
         self.cited_on: dict[str, list[Citing]] = {}
+        self.passages: dict[str, list[Passage]] = {}
         self._inner: dict[int, str] = {}
         self.formatted: Formatted | None = None
 
@@ -103,6 +137,19 @@ class SiteCitations:
     def collect(self) -> None:
         """Find every citation of every entry (fields first, then prose)."""
         citing: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # key -> anchor -> [locator texts], {entry id: [quotes]}
+        places: dict[str, dict[str, tuple[list[str], dict[str, list[str]]]]] = defaultdict(dict)
+
+        def note_place(key: str, entry: Entry, locator_text: str, quote: str | None) -> None:
+            if not locator_text:
+                return
+            texts, by_entry = places[key].setdefault(passage_anchor(locator_text), ([], {}))
+            if locator_text not in texts:
+                texts.append(locator_text)
+            quotes = by_entry.setdefault(entry.id, [])
+            if quote and quote not in quotes:
+                quotes.append(quote)
+
         for entry in self.site.entries:
             for sources in _walk_sources(entry.data):
                 for source in sources:
@@ -111,7 +158,9 @@ class SiteCitations:
                         continue
                     item = self.item_factory(key, source.get("locator"), source.get("label"))
                     self._by_source[id(source)] = self._register([item])
-                    citing[key][entry.id].add(_locator_text(source.get("locator"), source.get("label")))
+                    locator_text = _locator_text(source.get("locator"), source.get("label"))
+                    citing[key][entry.id].add(locator_text)
+                    note_place(key, entry, locator_text, source.get("quote"))
                     self._note_key(entry, key)
             for scanned in self.site.prose_of(entry):
                 for cluster in scanned.clusters:
@@ -121,13 +170,24 @@ class SiteCitations:
                             continue
                         indexes.append(self._register([self.item_factory(
                             ref.key, ref.locator, ref.label, "", "", True if cluster.in_text else ref.suppress_author)]))
-                        citing[ref.key][entry.id].add(_locator_text(ref.locator, ref.label))
+                        locator_text = _locator_text(ref.locator, ref.label)
+                        citing[ref.key][entry.id].add(locator_text)
+                        note_place(ref.key, entry, locator_text, None)
                         self._note_key(entry, ref.key)
                     self._by_prose_cluster[id(cluster)] = indexes
         self.cited_on = {
             key: [Citing(self.site.by_id[eid], tuple(sorted(l for l in locs if l)))
                   for eid, locs in sorted(per_entry.items(), key=lambda kv: self.site.by_id[kv[0]].name.lower())]
             for key, per_entry in citing.items()
+        }
+        self.passages = {
+            key: sorted(
+                (Passage(anchor, " / ".join(texts), tuple(
+                    (self.site.by_id[eid], tuple(quotes))
+                    for eid, quotes in sorted(by_entry.items(), key=lambda kv: self.site.by_id[kv[0]].name.lower())))
+                 for anchor, (texts, by_entry) in per_anchor.items()),
+                key=lambda passage: _natural(passage.locator))
+            for key, per_anchor in places.items()
         }
 
     def _note_key(self, entry: Entry, key: str) -> None:
@@ -159,26 +219,36 @@ class SiteCitations:
         return self.formatted.clusters[index]
 
     def _linked(self, index: int, page: Any) -> str:
-        key = self._clusters[index][0].key
+        item = self._clusters[index][0]
+        key = item.key
         href = page_relative(page.url, self.source_url(key))
+        locator_text = _locator_text(item.locator, item.label)
+        if locator_text:
+            href += "#" + passage_anchor(locator_text)
         inner = self._inner.get(index)
         if inner is None:
             # Citations also land in Markdown lines (lists, table cells) that MkDocs parses again:
             # make the engine's text inert for Markdown as well as sanitised HTML.
             inner = _strip_parens(sanitise(self._item_html(index))).translate(MARKDOWN_INERT)
             self._inner[index] = inner
-        return f'<a class="citation" href="{href}" data-cite="{escape_text(key)}">{inner}</a>'
+        locator_attr = f' data-locator="{escape_text(locator_text)}"' if locator_text else ""
+        return f'<a class="citation" href="{href}" data-cite="{escape_text(key)}"{locator_attr}>{inner}</a>'
 
-    def _join(self, indexes: list[int], page: Any, prefix: str = "", suffix: str = "") -> Markup:
+    def _join(self, indexes: list[int], page: Any, prefix: str = "", suffix: str = "", bare: bool = False) -> Markup:
         if not indexes:
             return Markup("")
         inner = "; ".join(self._linked(i, page) for i in indexes)
+        if bare:
+            return Markup(f'<span class="citation-cluster">{inner}</span>')
         return Markup(f'<span class="citation-cluster">({escape_text(prefix)}{" " if prefix else ""}'
                       f'{inner}{escape_text(suffix)})</span>')
 
-    def sources_html(self, sources: list[dict], page: Any) -> Markup:
-        """The in-text citation of a ``sources`` list, each work linked to its page."""
-        return self._join([self._by_source[id(s)] for s in sources if id(s) in self._by_source], page)
+    def sources_html(self, sources: list[dict], page: Any, bare: bool = False) -> Markup:
+        """The in-text citation of a ``sources`` list, each work linked to its page.
+
+        ``bare`` leaves out the parentheses (for a list of passages under their reference).
+        """
+        return self._join([self._by_source[id(s)] for s in sources if id(s) in self._by_source], page, bare=bare)
 
     def cluster_html_for(self, page: Any) -> Callable[[Cluster], str]:
         """A function rendering a prose citation cluster on ``page``."""
@@ -238,17 +308,38 @@ class SiteCitations:
         return Markup(html)
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+_BARE_URL = re.compile(r"https?://[^\s<>\"']+?(?=[.,;:)\]]*(?:\s|$))")
+
+
+def link_urls(html: str) -> str:
+    """Make the URLs and DOI addresses written out in a formatted reference links (outside ``<a>``)."""
+    out, inside_link = [], 0
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            if part.startswith("<a ") or part == "<a>":
+                inside_link += 1
+            elif part == "</a>":
+                inside_link = max(0, inside_link - 1)
+            out.append(part)
+        elif inside_link or "http" not in part:
+            out.append(part)
+        else:
+            out.append(_BARE_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', part))
+    return "".join(out)
+
+
 def sanitise_reference(html: str) -> str:
-    """Keep the engine's ``csl-entry`` wrapper and its style attribute while sanitising."""
+    """Keep the engine's ``csl-entry`` wrapper and its style attribute while sanitising; URLs become links."""
     import nh3
 
-    return nh3.clean(
+    return link_urls(nh3.clean(
         html,
         tags={"div", "i", "b", "span", "sup", "sub", "a", "em", "strong"},
         attributes={"div": {"class", "data-csl-style"}, "span": {"class", "style"}, "a": {"href"}},
         url_schemes={"http", "https"}, link_rel="noopener noreferrer",
         filter_style_properties={"font-variant", "font-style", "font-weight"},
-    )
+    ))
 
 
 def _strip_parens(html: str) -> str:

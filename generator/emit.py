@@ -76,7 +76,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
         base = f"sources/{slug}"
         def render_source(entry=entry, slug=slug, base=base, key=key) -> str:
             return renderer.page(["source.md.jinja"], f"{base}.md", f"{base}/", source=entry, slug=slug,
-                                 cited_on=citations.cited_on.get(key, []))
+                                 cited_on=citations.cited_on.get(key, []), passages=citations.passages.get(key, []))
 
         put(f"{base}.md", source_page(key, render_source), entry.location)
         put(f"{base}/{slug}.bib", to_bibtex(entry), entry.location)

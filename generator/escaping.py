@@ -70,6 +70,22 @@ def md_trusted(value: object) -> Markup:
     return Markup(str(value).replace("|", "\\|").replace("\n", " "))
 
 
+def trusted(value: object) -> Markup:
+    """Text a template has already built (and escaped) itself, captured with ``self.block()``."""
+    return Markup(str(value))
+
+
+_QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "‘": "’"}
+
+
+def unquoted(value: object) -> str:
+    """A quotation without the quotation marks around it (``<q>`` adds them once)."""
+    text = str(value).strip()
+    if len(text) >= 2 and _QUOTE_PAIRS.get(text[0]) == text[-1]:
+        return text[1:-1]
+    return text
+
+
 def safe_url(value: object) -> bool:
     """Whether a URL may be linked: only absolute http(s) URLs are."""
     return bool(_SAFE_URL.match(str(value)))

@@ -159,7 +159,7 @@ ALLOWED_TAGS = {
     "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "class"}, "abbr": {"title"}, "span": {"class"}, "div": {"class"},
+    "a": {"href", "title", "class", "data-cite", "data-locator"}, "abbr": {"title"}, "span": {"class"}, "div": {"class"},
     "th": {"style"}, "td": {"style"},
 }
 

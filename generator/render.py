@@ -62,6 +62,7 @@ def make_environment(override_dirs: Iterable[Path] = (), cache_dir: Path | None 
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
     )
+    env.tests["current_membership"] = bibliography_stats.is_current
     env.tests["iso_date"] = lambda text: bool(_ISO_DATE.fullmatch(str(text)))
     env.filters["json_script"] = escaping.json_for_script
     env.filters["yaml_string"] = escaping.yaml_string
@@ -69,6 +70,8 @@ def make_environment(override_dirs: Iterable[Path] = (), cache_dir: Path | None 
     env.filters["text"] = escaping.text
     env.filters["pre_text"] = escaping.pre_text
     env.filters["md_trusted"] = escaping.md_trusted
+    env.filters["trusted"] = escaping.trusted
+    env.filters["unquoted"] = escaping.unquoted
     env.globals.update(
         meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld, edition_url=edition_url,
         seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,
@@ -193,6 +196,12 @@ class PageContext:
         if not sources:
             return Markup("")
         return self.citations.sources_html(sources, self)
+
+    def cite_link(self, sources: list[dict] | None) -> Markup:
+        """The citation of a ``sources`` list without parentheses (for lists of passages)."""
+        if not sources:
+            return Markup("")
+        return self.citations.sources_html(sources, self, bare=True)
 
     def date(self, alternatives: list[dict] | None, with_sources: bool = True) -> Markup:
         """A dated fact for readers: one value, or each competing value with its sources."""
