@@ -48,6 +48,8 @@ CODES: dict[str, str] = {
                          "or two file names differ only in case.",
     "content.unreadable": "A file could not be read.",
     "content.too-many": "There are more entry files than the limit.",
+    "path.outside-project": "A file or folder under `content/` or `bibliography/` is a symbolic link to a place "
+                            "outside the project; it is refused without being read.",
     # references
     "ref.unknown": "A reference (field or `[[id]]` link) names no entry.",
     "ref.wrong-type": "A reference names an entry of the wrong type.",

@@ -31,6 +31,8 @@ MAX_TEXT = 20_000
 MAX_PROSE = 100_000
 """Longest accepted Markdown value, in characters."""
 
+_EMPTY_HINT = "write a value, or delete the field if it is optional"
+
 INVALID = object()
 """Returned by a field type when the value is unusable (a diagnostic was recorded)."""
 
@@ -117,7 +119,8 @@ class FieldType:
 
 def _scalar(node: YNode, ctx: CheckContext, what: str) -> YScalar | None:
     if not isinstance(node, YScalar):
-        ctx.error("schema.type", f"expected {what}, found {_kind(node)}", node)
+        ctx.error("schema.type", f"expected {what}, found {_kind(node)}", node,
+                  "write a single value after the field name, without '- ' items or nested fields")
         return None
     return node
 
@@ -151,7 +154,7 @@ class Text(FieldType):
             return INVALID
         surprise = _yaml11_surprise(scalar)
         if surprise == "a null":
-            return ctx.error("schema.empty", "value is empty", node)
+            return ctx.error("schema.empty", "value is empty", node, _EMPTY_HINT)
         if surprise:
             return ctx.error(
                 "yaml.implicit-type",
@@ -160,9 +163,11 @@ class Text(FieldType):
             )
         value = scalar.value
         if not value.strip():
-            return ctx.error("schema.empty", "value is empty", node)
+            return ctx.error("schema.empty", "value is empty", node, _EMPTY_HINT)
         if len(value) > self.max_length:
-            return ctx.error("schema.too-long", f"text is {len(value)} characters; the limit is {self.max_length}", node)
+            return ctx.error("schema.too-long", f"text is {len(value)} characters; the limit is {self.max_length}", node,
+                             f"shorten it by {len(value) - self.max_length} characters"
+                             + ("; longer text belongs in the entry's body" if self.max_length < MAX_TEXT else ""))
         invisible = _INVISIBLE.search(value)
         if invisible:
             char = invisible.group()
@@ -197,7 +202,7 @@ class Slug(FieldType):
         if value is INVALID:
             return INVALID
         if not SLUG_RE.match(value):
-            hint = None
+            hint = "use lowercase letters a-z, digits and single hyphens, e.g. 'csto' or 'cst-signed-1992'"
             candidate = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
             if candidate and SLUG_RE.match(candidate):
                 hint = f"did you mean '{candidate}'?"
@@ -220,7 +225,9 @@ class Lang(FieldType):
         if value is INVALID:
             return INVALID
         if not _LANG_RE.match(value):
-            return ctx.error("schema.lang", f"'{value}' is not a language tag such as 'en', 'ru' or 'ru-Latn'", node)
+            return ctx.error("schema.lang", f"'{value}' is not a language tag such as 'en', 'ru' or 'ru-Latn'", node,
+                             "a language code in lowercase, then optionally a script ('Latn', 'Cyrl') and a region "
+                             "('KZ'), separated by hyphens")
         return value
 
     def json_schema(self) -> dict:
@@ -293,7 +300,7 @@ class Enum(FieldType):
         if scalar.value not in self.values:
             return ctx.error(
                 "schema.enum", f"'{scalar.value}' is not one of: {', '.join(self.values)}", node,
-                did_you_mean(scalar.value, self.values),
+                did_you_mean(scalar.value, self.values) or "write one of the listed values exactly, in lowercase",
             )
         return scalar.value
 
@@ -314,7 +321,8 @@ class Bool(FieldType):
             return INVALID
         if scalar.plain and scalar.value in ("true", "false"):
             return scalar.value == "true"
-        return ctx.error("schema.type", f"expected true or false, found '{scalar.value}'", node)
+        return ctx.error("schema.type", f"expected true or false, found '{scalar.value}'", node,
+                         "write true or false, unquoted and in lowercase")
 
     def json_schema(self) -> dict:
         return {"type": "boolean"}
@@ -332,7 +340,7 @@ class Date(FieldType):
         if scalar is None:
             return INVALID
         if not scalar.value.strip():
-            return ctx.error("schema.empty", "value is empty", node)
+            return ctx.error("schema.empty", "value is empty", node, _EMPTY_HINT)
         value, problem = parse_date(scalar.value)
         if value is None:
             message = f"'{scalar.value}' is not " + (f"a valid date: {problem}" if problem else "an EDTF date")
@@ -403,9 +411,11 @@ class ListOf(FieldType):
                              "write one item per line, each starting with '- '")
         if len(node.items) < self.min_items:
             wanted = f"{self.min_items} item{'' if self.min_items == 1 else 's'}"
-            return ctx.error("schema.too-few", f"expected at least {wanted}, found {len(node.items)}", node)
+            return ctx.error("schema.too-few", f"expected at least {wanted}, found {len(node.items)}", node,
+                             f"add {self.min_items - len(node.items)} more, each on a line starting with '- '")
         if len(node.items) > self.max_items:
-            return ctx.error("schema.too-many", f"at most {self.max_items} items are allowed", node)
+            return ctx.error("schema.too-many", f"at most {self.max_items} items are allowed", node,
+                             f"remove {len(node.items) - self.max_items} of the {len(node.items)} items")
         values = [self.item.check(item, ctx) for item in node.items]
         return [v for v in values if v is not INVALID]
 

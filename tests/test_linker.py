@@ -71,18 +71,21 @@ def test_unknown_reference_suggests_an_entry_of_the_wanted_type() -> None:
 
 def test_unknown_reference_of_any_type() -> None:
     _, problems = linked(concept("balance", "related: [nothing-like-it]\n"))
-    assert problems == ["content/concepts/balance.yaml:6:11: error[ref.unknown]: 'nothing-like-it' is not an entry"]
+    assert problems == ["content/concepts/balance.yaml:6:11: error[ref.unknown]: 'nothing-like-it' is not an entry"
+                        " | check the id, or add the entry to content/"]
 
 
 def test_reference_of_the_wrong_type() -> None:
     _, problems = linked(concept("balance"), org("csto", "predecessors: [balance]\n"))
     assert problems == [
-        "content/organisations/csto.yaml:6:16: error[ref.wrong-type]: 'balance' is a concept, not an organisation"]
+        "content/organisations/csto.yaml:6:16: error[ref.wrong-type]: 'balance' is a concept, not an organisation"
+        " | this field takes the id of an organisation"]
 
 
 def test_self_reference() -> None:
     _, problems = linked(org("csto", "parent: csto\n"))
-    assert problems == ["content/organisations/csto.yaml:6:9: error[ref.self]: 'csto' refers to itself"]
+    assert problems == ["content/organisations/csto.yaml:6:9: error[ref.self]: 'csto' refers to itself"
+                        " | remove the reference; an entry's page already shows its own facts"]
 
 
 def test_reference_to_a_file_that_failed_to_load_is_not_reported_again() -> None:
@@ -115,11 +118,30 @@ def test_reference_to_an_alias_says_what_to_write() -> None:
 # -- ids and aliases -------------------------------------------------------------------------------------
 
 
-def test_duplicate_id_across_types_keeps_the_first_type() -> None:
+def test_duplicate_id_across_types_is_reported_on_both_files() -> None:
     site, problems = linked(concept("csto"), org("csto"))
-    assert problems == ["content/concepts/csto.yaml:1:1: error[id.duplicate]: id 'csto' is already used by "
-                        "content/organisations/csto.yaml | ids are unique across all entry types"]
+    hint = " | ids are unique across all entry types; rename one of the files and its id"
+    assert problems == [
+        "content/concepts/csto.yaml:1:1: error[id.duplicate]: id 'csto' is also used by "
+        "content/organisations/csto.yaml" + hint,
+        "content/organisations/csto.yaml:1:1: error[id.duplicate]: id 'csto' is also used by "
+        "content/concepts/csto.yaml" + hint]
     assert site.by_id["csto"].type.name == "organisation"
+
+
+def test_a_duplicate_id_is_read_as_the_type_each_reference_expects() -> None:
+    """A new organisation 'kaz' beside the country 'kaz' breaks no reference to either."""
+    _, problems = linked(country("kaz"), org("kaz"), org("csto", "members:\n  - country: kaz\n    role: member\n"
+                                                              "    sources: [{key: smith2001}]\npredecessors: [kaz]\n"),
+                         event("e", "countries: [kaz]\norganisations: [kaz]\nbody: See [[kaz]].\n"))
+    assert [p.split(": error")[1].split(":")[0] for p in problems] == ["[id.duplicate]", "[id.duplicate]"]
+
+
+def test_a_reference_fitting_none_of_a_duplicate_ids_types_is_the_wrong_type() -> None:
+    _, problems = linked(country("kaz"), concept("kaz"), org("csto", "parent: kaz\n"))
+    assert [p for p in problems if "id.duplicate" not in p] == [
+        "content/organisations/csto.yaml:6:9: error[ref.wrong-type]: 'kaz' is a concept and a country, not an "
+        "organisation | this field takes the id of an organisation"]
 
 
 @pytest.mark.parametrize("reserved", sorted(RESERVED_IDS))
@@ -139,7 +161,8 @@ def test_alias_that_is_a_current_id() -> None:
 def test_alias_claimed_twice() -> None:
     _, problems = linked(org("csto", "aliases: [old]\n"), org("cis", "aliases: [old]\n"))
     assert problems == ["content/organisations/csto.yaml:1:1: error[alias.collision]: alias 'old' is also claimed by "
-                        "content/organisations/cis.yaml"]
+                        "content/organisations/cis.yaml | an id can have been the former id of one entry only; "
+                        "remove it from one of the two"]
 
 
 # -- loops -----------------------------------------------------------------------------------------------
@@ -148,12 +171,35 @@ def test_alias_claimed_twice() -> None:
 def test_predecessor_loop_is_reported_once() -> None:
     _, problems = linked(org("a", "predecessors: [c]\n"), org("b", "predecessors: [a]\n"), org("c", "predecessors: [b]\n"))
     assert problems == ["content/organisations/b.yaml:6:16: error[ref.cycle]: 'predecessors' forms a loop: "
-                        "a -> c -> b -> a"]
+                        "a -> c -> b -> a | an organisation cannot be its own predecessor; remove the reference that "
+                        "closes the loop"]
+
+
+def test_successor_loop() -> None:
+    _, problems = linked(org("a", "successors: [b]\n"), org("b", "successors: [c]\n"), org("c", "successors: [a]\n"))
+    assert problems == ["content/organisations/c.yaml:6:14: error[ref.cycle]: 'successors' forms a loop: "
+                        "a -> b -> c -> a | an organisation cannot be its own successor; remove the reference that "
+                        "closes the loop"]
+
+
+def test_predecessors_and_successors_that_agree_are_not_a_loop() -> None:
+    _, problems = linked(org("a", "successors: [b]\n"), org("b", "predecessors: [a]\nsuccessors: [c]\n"),
+                         org("c", "predecessors: [b]\n"))
+    assert problems == []
+
+
+def test_a_loop_through_predecessors_and_successors_together() -> None:
+    # a is followed by b (a's successors), b by c (c's predecessors), c by a (c's successors).
+    _, problems = linked(org("a", "successors: [b]\n"), org("b"), org("c", "predecessors: [b]\nsuccessors: [a]\n"))
+    assert len(problems) == 1
+    assert "error[ref.cycle]: 'successors' and 'predecessors' form a loop: a -> b -> c -> a" in problems[0]
+    assert "an organisation cannot come both before and after another" in problems[0]
 
 
 def test_parent_loop() -> None:
     _, problems = linked(org("a", "parent: b\n"), org("b", "parent: a\n"))
-    assert problems == ["content/organisations/b.yaml:6:9: error[ref.cycle]: 'parent' forms a loop: a -> b -> a"]
+    assert problems == ["content/organisations/b.yaml:6:9: error[ref.cycle]: 'parent' forms a loop: a -> b -> a"
+                        " | an organisation cannot be part of itself; remove the 'parent' that closes the loop"]
 
 
 def test_a_diamond_is_not_a_loop() -> None:
