@@ -39,6 +39,12 @@ CODES: dict[str, str] = {
     "id.duplicate": "Two entries have the same id (ids are unique across all types).",
     "date.invalid": "A date is not valid EDTF (or is an impossible date, or an interval ending before it starts).",
     "membership.period": "A membership ends before it starts.",
+    "membership.change-outside": "A membership's status change is dated before the membership began or after it "
+                                 "ended (compared on the widest reading of uncertain dates).",
+    "membership.outside-organisation": "A membership begins after its organisation was dissolved, or ends before "
+                                       "it was founded (compared on the widest reading of uncertain dates).",
+    "organisation.period": "An organisation is dissolved before it was founded (compared on the widest reading of "
+                           "uncertain dates).",
     "country.unknown-code": "A country id is not an ISO 3166-1 alpha-3 code.",
     # content folders
     "content.missing": "The content folder does not exist.",

@@ -486,7 +486,8 @@ class Record(FieldType):
                 ctx.error("schema.missing-field", f"missing required field '{spec.name}'", node,
                           f"{spec.name}: {spec.doc}")
                 ok = False
-        if ok and self.check_whole is not None:
+        if self.check_whole is not None:
+            # Over the fields that are valid, so that one run reports every problem.
             self.check_whole(result, node, ctx)
         return result if ok else INVALID
 
