@@ -12,6 +12,8 @@ CODES: dict[str, str] = {
     "yaml.encoding": "The file is not valid UTF-8.",
     "yaml.bom": "The file starts with a byte-order mark; save it as UTF-8 without BOM.",
     "yaml.control-char": "The file contains a NUL byte or another control character.",
+    "yaml.line-separator": "The file contains U+2028 LINE SEPARATOR or U+2029 PARAGRAPH SEPARATOR, which YAML "
+                           "reads as a line break although editors show none.",
     "yaml.empty": "The file holds no YAML document.",
     "yaml.multi-document": "The file holds more than one YAML document (`---`).",
     "yaml.tag": "An explicit tag (`!!str`, `!!python/object`) was used; tags are not allowed.",

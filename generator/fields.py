@@ -8,8 +8,10 @@ generated field reference (:meth:`FieldType.describe`), so the three never drift
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -25,7 +27,7 @@ SLUG_RE = re.compile(SLUG_PATTERN)
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$"
 _LANG_RE = re.compile(LANG_PATTERN)
 _YAML11 = yaml.resolver.Resolver()
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 MAX_TEXT = 20_000
 """Longest accepted plain-text value, in characters."""
 MAX_PROSE = 100_000
@@ -59,17 +61,24 @@ class Prose:
     """Markdown written by a contributor, with where it starts in the file.
 
     ``literal`` is true when the text is written in the file character for character
-    (a literal block ``|``, or a value on one line without escapes): then
+    (a literal block ``|``, or a value on one line without escapes). ``segments`` map a
+    block value (literal ``|`` or folded ``>``) to its lines: each is the offset in the
+    text where a line's content starts, and that line and column. With either,
     :meth:`position` gives the exact line and column of any character. Otherwise
-    (folded or multi-line values) every position is the value's start.
+    (multi-line quoted or plain values) every position is the value's start.
     """
 
     text: str
     location: Location
     literal: bool = False
+    segments: tuple[tuple[int, int, int], ...] = ()
 
     def position(self, offset: int) -> Location:
         """File location of character ``offset`` within the text."""
+        if self.segments:
+            index = max(bisect.bisect_right(self.segments, (offset, sys.maxsize, sys.maxsize)) - 1, 0)
+            start, line, column = self.segments[index]
+            return Location(self.location.path, line, column + max(offset - start, 0))
         if not self.literal:
             return self.location
         line_index = self.text.count("\n", 0, offset)
@@ -173,7 +182,10 @@ class Text(FieldType):
             char = invisible.group()
             message = f"text contains the invisible character U+{ord(char):04X} ({unicodedata.name(char, 'control')})"
             start = _verbatim_start(scalar, ctx)
-            if start is not None:
+            segments = block_segments(scalar, ctx.source_lines)
+            if segments:
+                location = Prose(value, ctx.at(node), segments=segments).position(invisible.start())
+            elif start is not None:
                 location = Location(ctx.path, start.line, start.column + invisible.start())
             else:
                 location = ctx.at(node)
@@ -249,6 +261,7 @@ class Markdown(FieldType):
         if value is INVALID:
             return INVALID
         start: Location | None = ctx.at(scalar)
+        segments = block_segments(scalar, ctx.source_lines) or ()
         if scalar.style == "|":
             # The text of a literal block starts on the next line, at the block's indentation.
             start = Location(ctx.path, scalar.line + 1, _literal_indent(scalar, ctx) + 1)
@@ -257,7 +270,7 @@ class Markdown(FieldType):
             start = _verbatim_start(scalar, ctx)
             literal = start is not None
             start = start or ctx.at(scalar)
-        prose = Prose(value, start, literal)
+        prose = Prose(value, start, literal, segments)
         ctx.prose.append(prose)
         return prose
 
@@ -274,6 +287,38 @@ def _literal_indent(scalar: YScalar, ctx: CheckContext) -> int:
         if following.strip(" "):
             return len(following) - len(following.lstrip(" "))
     return scalar.column
+
+
+def block_segments(scalar: YScalar, source_lines: list[str]) -> tuple[tuple[int, int, int], ...] | None:
+    """Where each line of a block value (``|`` or ``>``) starts: (offset in the value, line, column).
+
+    Both styles keep a line's content as written and change only the line breaks
+    between lines (folding turns some into spaces), so each content line is found in
+    the value in turn. ``None`` if the value is not a block or its lines cannot be
+    matched (then positions fall back to the value's start).
+    """
+    if scalar.style not in ("|", ">"):
+        return None
+    value, segments = scalar.value, []
+    cursor, indent = 0, None
+    for index in range(scalar.line, len(source_lines)):
+        if cursor >= len(value):
+            break
+        line = source_lines[index]
+        content = line.lstrip(" ")
+        if not content:
+            continue  # a blank line is only a line break in the value
+        if indent is None:
+            indent = len(line) - len(content)
+        elif len(line) - len(content) < indent:
+            break  # the block has ended
+        content = line[indent:]
+        found = value.find(content, cursor)
+        if found < 0 or value[cursor:found].strip(" \n"):
+            return None
+        segments.append((found, index + 1, indent + 1))
+        cursor = found + len(content)
+    return tuple(segments) or None
 
 
 def _verbatim_start(scalar: YScalar, ctx: CheckContext) -> Location | None:

@@ -40,6 +40,7 @@ _TOO_DEEP_HINT = "no entry field nests this deeply; check the indentation"
 _EMPTY_HINT = "write the entry's fields, starting with id:, or delete the file"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_SEPARATOR = re.compile("[\u2028\u2029]")
 
 
 @dataclass
@@ -118,8 +119,20 @@ def decode_text(data: bytes, path: str, diagnostics: Diagnostics) -> str | None:
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         name = "NUL byte" if match.group() == "\x00" else f"control character U+{ord(match.group()):04X}"
+        if match.group() == "\x85":
+            name += " (NEXT LINE, which YAML reads as a line break)"
         diagnostics.error("yaml.control-char", f"{name} in file", Location(path, line, column),
                           "delete it; it may be invisible in your editor")
+        return None
+    match = _LINE_SEPARATOR.search(text)
+    if match:
+        # Lines counted as editors count them, at "\n" only (PyYAML also breaks lines here).
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        name = "LINE SEPARATOR" if match.group() == "\u2028" else "PARAGRAPH SEPARATOR"
+        diagnostics.error("yaml.line-separator", f"U+{ord(match.group()):04X} {name} in file: YAML reads it as a "
+                          "line break that editors do not show", Location(path, line, column),
+                          "replace it with a space, or with a new line")
         return None
     return text
 

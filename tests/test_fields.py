@@ -93,12 +93,22 @@ def test_invisible_character_is_named_and_located() -> None:
     assert hint and "retype" in hint
 
 
-def test_bidi_override_in_a_multi_line_value_is_located_at_the_value() -> None:
-    value, diagnostics, _ = check(Text(), "|\n  first line\n  sec\u202eond\n")
+@pytest.mark.parametrize("style", ["|", ">", "|-", ">+"])
+def test_bidi_override_in_a_block_value_is_located_on_its_line(style: str) -> None:
+    value, diagnostics, _ = check(Text(), f"{style}\n  first line\n\n  sec\u202eond\n")
     assert value is INVALID
     code, message, line, column, _ = one_error(diagnostics)
     assert code == "schema.invisible-char"
-    assert message == "text contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) after 'first line\nsec'"
+    assert message == "text contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"
+    assert (line, column) == (4, 6)
+
+
+def test_bidi_override_in_a_multi_line_quoted_value_is_located_at_the_value() -> None:
+    value, diagnostics, _ = check(Text(), '"first line\n  sec\u202eond"')
+    assert value is INVALID
+    code, message, line, column, _ = one_error(diagnostics)
+    assert code == "schema.invisible-char"
+    assert message == "text contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) after 'first line sec'"
     assert (line, column) == (1, 4)
 
 
@@ -362,8 +372,15 @@ def test_value_with_escapes_falls_back_to_its_start() -> None:
     assert prose.position(prose.text.index("csto")) == Location(PATH, 1, 4)
 
 
-def test_folded_value_falls_back_to_its_start() -> None:
-    prose = prose_of(">\n  Read\n  [[csto]]\n")
+def test_folded_block_positions_are_exact() -> None:
+    prose = prose_of(">-\n  Read\n  the [[csto]]\n\n    more indented [[cis]]\n  last [[eeu]]\n")
+    assert prose.position(prose.text.index("csto")) == Location(PATH, 3, 9)
+    assert prose.position(prose.text.index("cis")) == Location(PATH, 5, 21)
+    assert prose.position(prose.text.index("eeu")) == Location(PATH, 6, 10)
+
+
+def test_multi_line_quoted_value_falls_back_to_its_start() -> None:
+    prose = prose_of('"Read\n  [[csto]]"')
     assert prose.position(prose.text.index("csto")) == Location(PATH, 1, 4)
 
 
