@@ -130,10 +130,15 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
     entries = sorted(entries, key=lambda e: (order[e.type.name], e.id))
     claims: dict[str, list[Entry]] = {}
     kept: list[Entry] = []
+    remains = list(remains)
+    broken_ids = set(broken_ids)
     for entry in entries:
         if entry.id in RESERVED_IDS:
             diagnostics.error("url.collision", f"id '{entry.id}' is reserved for a generated page", entry.location,
                               "choose another id")
+            # Left out of the site, but its own references are still checked, and not re-reported.
+            remains.append(Remains(entry.path, entry.refs, entry.cites, entry.scanned))
+            broken_ids.add(entry.id)
             continue
         claims.setdefault(entry.id, []).append(entry)
         kept.append(entry)
@@ -186,7 +191,6 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                 if target is not None and target is not entry:
                     backlinks[target.id][entry.id] = entry
 
-    remains = list(remains)
     for broken in remains:
         # A file with errors of its own: its references and citations are still reported.
         for ref in broken.refs:

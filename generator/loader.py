@@ -103,7 +103,7 @@ def outside_project(path: Path, root: Path, diagnostics: Diagnostics) -> bool:
         return False
     diagnostics.error("path.outside-project", f"'{path.name}' is a symbolic link to a place outside the project; "
                       "it is not read", Location(display_path(path, root), 1, 1),
-                      "replace the link with the file itself, or point it at a file inside the project")
+                      "replace the link with a copy of what it points to, or point it inside the project")
     return True
 
 

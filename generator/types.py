@@ -21,7 +21,7 @@ from .fields import (
     Slug, Text,
 )
 from .dates import DateValue
-from .yamlload import YMap, YNode, YSeq
+from .yamlload import YMap, YNode, YScalar, YSeq
 
 LOCATOR_LABELS = ("page", "note", "section", "paragraph", "chapter")
 
@@ -111,6 +111,19 @@ def _aligned(values: list, node: YNode | None) -> list[tuple[dict, YMap]]:
     return [(v, n) for v, n in zip(values, node.items) if isinstance(n, YMap)]
 
 
+def _memberships(values: list, node: YNode | None) -> list[tuple[dict, YMap]]:
+    """Checked memberships with their nodes, matched by where their country is written.
+
+    The list holds only the memberships that passed their own checks, so position in
+    the list does not match position in the file when one failed.
+    """
+    items = node.items if isinstance(node, YSeq) else []
+    by_place = {(country.line, country.column): item for item in items
+                if isinstance(item, YMap) and isinstance(country := item.get("country"), YScalar)}
+    found = ((v, by_place.get((v["country"].location.line, v["country"].location.column))) for v in values)
+    return [(v, n) for v, n in found if n is not None]
+
+
 def _check_membership(value: dict, node: YMap, ctx: CheckContext) -> None:
     starts, ends = _dates(value, "from"), _dates(value, "to")
     if _before(ends, starts):
@@ -135,7 +148,7 @@ def _check_organisation(value: dict, node: YMap, ctx: CheckContext) -> None:
     if _before(dissolved, founded):
         ctx.error("organisation.period", f"dissolved before it was founded ({', '.join(str(d) for d in founded)})",
                   _date_node(node.get("dissolved"), node), "check the 'founded' and 'dissolved' dates")
-    for membership, member_node in _aligned(value.get("members", []), node.get("members")):
+    for membership, member_node in _memberships(value.get("members", []), node.get("members")):
         country = membership["country"].target
         if _before(dissolved, _dates(membership, "from")):
             ctx.error("membership.outside-organisation", f"{country}'s membership begins after the organisation was "

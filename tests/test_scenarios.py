@@ -50,6 +50,8 @@ SEVERAL_ERRORS: dict[str, str] = {
     "id-duplicate-new-organisation-beside-country": "the clash is reported on each file that claims the id",
     "field-error-keeps-link-and-citation-errors": "a field error does not hide the file's other problems",
     "field-errors-in-several-files": "every file's problems are reported in one run",
+    "id-reserved-keeps-link-errors": "an entry left out for its id still has its links checked",
+    "membership-error-beside-impossible-membership": "a broken membership does not hide another one's dates",
 }
 """Scenarios that are meant to report more than one error, and why."""
 
