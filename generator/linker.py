@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .diagnostics import Diagnostics, Location, did_you_mean
-from .fields import SLUG_RE, RefValue
+from .fields import SLUG_RE
 from .loader import Entry, Remains
 from .prose import ScannedProse, scan
 from .types import ENTRY_TYPES, TYPES_BY_NAME, EntryType
@@ -212,7 +212,8 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                 cited.add(key)
 
     _check_succession(entries, by_id, diagnostics)
-    _check_cycles(entries, by_id, "parent", diagnostics, set())
+    _check_cycles(entries, by_id, _field_edges(entries, "parent"), diagnostics, set(), "'parent' forms a loop",
+                  "an organisation cannot be part of itself; remove the 'parent' that closes the loop")
 
     inverse: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
     memberships: dict[str, list[Membership]] = defaultdict(list)
@@ -235,16 +236,11 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
     )
 
 
-_CYCLE_HINTS = {
-    "predecessors": "an organisation cannot be its own predecessor; remove the reference that closes the loop",
-    "successors": "an organisation cannot be its own successor; remove the reference that closes the loop",
-    "successors' and 'predecessors": "an organisation cannot come both before and after another; "
-                                     "check which of the two references is the wrong way round",
-    "parent": "an organisation cannot be part of itself; remove the 'parent' that closes the loop",
-}
-
 Edge = tuple[str, Location]
 """A reference in a chain: the id it names and where it is written."""
+
+_MAX_LOOP = 50
+"""Longest loop looked for (a longer chain is not followed further)."""
 
 
 def _field_edges(entries: list[Entry], field_name: str) -> dict[str, list[Edge]]:
@@ -263,23 +259,30 @@ def _check_succession(entries: list[Entry], by_id: dict[str, Entry], diagnostics
     relation they describe together is as impossible as a loop in either alone.
     """
     reported: set[frozenset[str]] = set()
-    _check_cycles(entries, by_id, "predecessors", diagnostics, reported)
-    _check_cycles(entries, by_id, "successors", diagnostics, reported)
-    combined = _field_edges(entries, "successors")
+    _check_cycles(entries, by_id, _field_edges(entries, "predecessors"), diagnostics, reported,
+                  "'predecessors' forms a loop",
+                  "an organisation cannot be its own predecessor; remove the reference that closes the loop")
+    followed_by = _field_edges(entries, "successors")
+    _check_cycles(entries, by_id, followed_by, diagnostics, reported, "'successors' forms a loop",
+                  "an organisation cannot be its own successor; remove the reference that closes the loop")
     for entry in entries:
         for predecessor, location in _field_edges([entry], "predecessors")[entry.id]:
-            combined.setdefault(predecessor, []).append((entry.id, location))
-    _check_cycles(entries, by_id, "successors' and 'predecessors", diagnostics, reported, combined)
+            followed_by.setdefault(predecessor, []).append((entry.id, location))
+    _check_cycles(entries, by_id, followed_by, diagnostics, reported, "'successors' and 'predecessors' form a loop",
+                  "an organisation cannot come both before and after another; "
+                  "check which of the two references is the wrong way round")
 
 
-def _check_cycles(entries: list[Entry], by_id: dict[str, Entry], field_name: str, diagnostics: Diagnostics,
-                  reported: set[frozenset[str]], edges: dict[str, list[Edge]] | None = None) -> None:
-    """Report each loop in a chain of ``field_name`` references (or of ``edges``) once."""
-    if edges is None:
-        edges = _field_edges(entries, field_name)
-    plural = "' and '" in field_name
+def _check_cycles(entries: list[Entry], by_id: dict[str, Entry], edges: dict[str, list[Edge]],
+                  diagnostics: Diagnostics, reported: set[frozenset[str]], problem: str, hint: str) -> None:
+    """Report a loop through each entry that is on one, once per set of entries in the loop.
+
+    A depth-first search from each entry, which does not enter an entry twice: the time is
+    bounded by the entries and references reachable from it, however many paths join them.
+    """
     for start in entries:
         path = [start.id]
+        entered = {start.id}
         stack = [iter(edges.get(start.id, []))]
         while stack:
             edge = next(stack[-1], None)
@@ -292,10 +295,10 @@ def _check_cycles(entries: list[Entry], by_id: dict[str, Entry], field_name: str
                 loop = frozenset(path)
                 if loop not in reported and len(path) > 1:
                     reported.add(loop)
-                    diagnostics.error("ref.cycle", f"'{field_name}' form{'' if plural else 's'} a loop: "
-                                      f"{' -> '.join(path + [start.id])}", location, _CYCLE_HINTS[field_name])
+                    diagnostics.error("ref.cycle", f"{problem}: {' -> '.join(path + [start.id])}", location, hint)
                 continue
-            if target not in by_id or target in path or len(path) > 50:
+            if target not in by_id or target in entered or len(path) > _MAX_LOOP:
                 continue
+            entered.add(target)
             path.append(target)
             stack.append(iter(edges.get(target, [])))
