@@ -8,6 +8,7 @@ of the result (and the build fails), never half-used.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,6 +194,13 @@ def load_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diagn
     return outcome if isinstance(outcome, Entry) else None
 
 
+def _looks_like_an_entry(node: YMap, entry_type: EntryType) -> bool:
+    """Whether some key is a field of ``entry_type``, or a misspelling of one (``Id``, ``nmae``)."""
+    fields = [f.name for f in entry_type.fields]
+    return any(key.casefold() in fields or difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+               for key in node.keys())
+
+
 def check_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diagnostics) -> Entry | Remains | None:
     """Parse and check one entry file's bytes.
 
@@ -206,6 +214,12 @@ def check_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diag
         # The value is not quoted: a file that is not an entry may hold anything.
         found = "a list" if isinstance(node, YSeq) else "a single value"
         diagnostics.error("schema.type", f"an entry file must be a mapping of fields, found {found}",
+                          Location(path, node.line, node.column), "write one 'field: value' per line, starting with id:")
+        return None
+    if not _looks_like_an_entry(node, entry_type):
+        # Nothing of it is quoted: a file that is not an entry may hold anything (a secret).
+        article = "an" if entry_type.name[:1] in "aeiou" else "a"
+        diagnostics.error("schema.type", f"the file is not {article} {entry_type.name} entry: none of its keys is a field",
                           Location(path, node.line, node.column), "write one 'field: value' per line, starting with id:")
         return None
     ctx = CheckContext(path, diagnostics, source_lines=data.decode("utf-8").splitlines())

@@ -295,3 +295,22 @@ def test_alias_that_is_a_reserved_id() -> None:
     _, problems = linked(org("csto", "aliases: [search]\n"))
     assert problems == ["content/organisations/csto.yaml:1:1: error[alias.collision]: alias 'search' is reserved for a "
                         "generated page | remove it; no entry can have had this id"]
+
+
+# -- files that are not entries ----------------------------------------------------------------------------
+
+
+def test_a_mapping_with_no_field_is_refused_without_quoting_it() -> None:
+    diagnostics = Diagnostics()
+    text = "root: x:0:0:root:/root:/bin/bash\ndaemon: x:1:1:daemon\n"
+    assert load_entry(TYPES_BY_FOLDER["concepts"], text.encode(), "content/concepts/p.yaml", diagnostics) is None
+    assert [str(d) for d in diagnostics.sorted()] == [
+        "content/concepts/p.yaml:1:1: error[schema.type]: the file is not a concept entry: none of its keys is a field"
+        "\n  hint: write one 'field: value' per line, starting with id:"]
+
+
+def test_an_entry_with_misspelt_keys_is_still_told_what_to_write() -> None:
+    diagnostics = Diagnostics()
+    text = "Id: balance\nnmae: Balancing\n"
+    assert load_entry(TYPES_BY_FOLDER["concepts"], text.encode(), "content/concepts/balance.yaml", diagnostics) is None
+    assert "unknown field 'Id'" in diagnostics.report() and "did you mean 'name'?" in diagnostics.report()
