@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from .diagnostics import Diagnostics, Location, did_you_mean
@@ -90,7 +91,8 @@ class _Index:
         self.claims = claims
         self.by_id = {i: entries[0] for i, entries in claims.items()}
         self.aliases = aliases
-        self.known = set(claims) | set(broken_ids)
+        self.broken = set(broken_ids)
+        self.known = set(claims) | self.broken
 
     def resolve(self, target: str, types: tuple[str, ...], location: Location, diagnostics: Diagnostics,
                 hint_link: bool = False) -> Entry | None:
@@ -107,6 +109,8 @@ class _Index:
         # An id claimed twice is reported on each claimant (id.duplicate); a reference is
         # read as naming the claimant of the type it expects, so the clash does not cascade.
         fitting = [e for e in claimants if not types or e.type.name in types]
+        if not fitting and target in self.broken:
+            return None  # perhaps the file with errors of its own is the one meant
         if not fitting:
             kind = " or ".join(_a(t) for t in types)
             hint = did_you_mean(target, [i for i, e in self.by_id.items() if e.type.name in types])
@@ -143,11 +147,15 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
         claims.setdefault(entry.id, []).append(entry)
         kept.append(entry)
     entries = kept
-    for entry_id, claimants in claims.items():
-        if len(claimants) > 1:
-            for entry in claimants:
-                others = ", ".join(e.path for e in claimants if e is not entry)
-                diagnostics.error("id.duplicate", f"id '{entry_id}' is also used by {others}", entry.location,
+    # A file with errors of its own still has its id (its file name): a clash with it is reported now too.
+    paths: dict[str, list[str]] = {i: [e.path for e in claimants] for i, claimants in claims.items()}
+    for broken in remains:
+        paths.setdefault(PurePosixPath(broken.path).stem, []).append(broken.path)
+    for entry_id, claimed in paths.items():
+        if len(claimed) > 1:
+            for path in claimed:
+                others = ", ".join(other for other in claimed if other != path)
+                diagnostics.error("id.duplicate", f"id '{entry_id}' is also used by {others}", Location(path, 1, 1),
                                   "ids are unique across all entry types; rename one of the files and its id")
     by_id = {i: claimants[0] for i, claimants in claims.items()}
 

@@ -147,7 +147,8 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics,
                 continue
             location = Location(display_path(file, root), 1, 1)
             if file.suffix != ".yaml" or not file.is_file():
-                hint = "rename it to .yaml" if file.suffix == ".yml" else "entry files end in .yaml"
+                hint = ("rename it to .yaml" if file.suffix == ".yml" else "entry files end in .yaml"
+                        if file.suffix != ".yaml" else "an entry is a file; entry folders hold no other folders")
                 diagnostics.error("content.unknown-file", f"'{file.name}' is not an entry file", location, hint)
                 continue
             if not SLUG_RE.match(file.stem):

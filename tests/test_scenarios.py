@@ -48,6 +48,7 @@ KNOWN_BUGS: dict[str, str] = {}
 SEVERAL_ERRORS: dict[str, str] = {
     "id-duplicate-across-types": "the clash is reported on each file that claims the id",
     "id-duplicate-new-organisation-beside-country": "the clash is reported on each file that claims the id",
+    "id-duplicate-new-file-with-its-own-error": "the new file's own error does not hide the clash",
     "field-error-keeps-link-and-citation-errors": "a field error does not hide the file's other problems",
     "field-errors-in-several-files": "every file's problems are reported in one run",
     "id-reserved-keeps-link-errors": "an entry left out for its id still has its links checked",
