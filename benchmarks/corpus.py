@@ -307,26 +307,31 @@ class Writer:
         else:
             lines += ["founded:", f"  date: {founded_year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
                       f"  sources: {self.sources(1, 2)}"]
+        last_year = 2024  # no membership begins after the organisation is dissolved
         if rng.random() < 0.15:
-            lines += ["dissolved:", f"  date: {rng.randint(founded_year + 1, 2024)}", f"  sources: {self.sources(1, 1)}"]
+            last_year = rng.randint(founded_year + 1, 2024)
+            lines += ["dissolved:", f"  date: {last_year}", f"  sources: {self.sources(1, 1)}"]
         if index > 0 and rng.random() < 0.25:  # only earlier organisations: no loops
             lines.append(f"predecessors: [{self.org_ids[rng.randrange(index)]}]")
         if index > 0 and rng.random() < 0.1:
             lines.append(f"parent: {self.org_ids[rng.randrange(index)]}")
         lines.append("members:")
         for code in rng.sample(self.countries, min(len(self.countries), rng.randint(2, 7))):
-            start = rng.randint(founded_year, 2020)
+            start = rng.randint(founded_year, min(2020, last_year))
+            end = 2024
             lines += [f"  - country: {code}",
                       f"    role: {rng.choice(['member', 'member', 'founding-member', 'observer', 'signatory'])}",
                       f"    from: {start}"]
             if rng.random() < 0.2:
-                lines.append(f"    to: {rng.randint(start, 2024)}-{rng.randint(1, 12):02d}")
+                end, month = rng.randint(start, 2024), rng.randint(1, 12)
+                month = 12 if end == founded_year else month  # not before the founding
+                lines.append(f"    to: {end}-{month:02d}")
             lines.append(f"    sources: {self.sources(1, 2)}")
             if rng.random() < 0.15:
                 lines.append(f"    note: {q('Membership ' + self.sentence(5).lower() + ' ' + self.citation())}")
             if rng.random() < 0.1:
                 lines += ["    changes:", f"      - status: {rng.choice(['suspended', 'reinstated', 'downgraded'])}",
-                          f"        date: {rng.randint(start, 2024)}", f"        sources: {self.sources(1, 1)}"]
+                          f"        date: {rng.randint(start, end)}", f"        sources: {self.sources(1, 1)}"]
         lines.append(self.body(org["id"]).rstrip("\n"))
         lines.append(f"sources: {self.sources()}")
         if rng.random() < 0.03:

@@ -7,7 +7,7 @@
 Seeds are every entry file and .bib file of the project and of the test scenarios.
 Each iteration applies a few random mutations (byte flips, insertions of tokens that
 matter to YAML or BibTeX, deleted/duplicated/re-indented lines, splices of two
-seeds) and feeds the result to :func:`generator.loader.load_entry` (then, if the entry loads,
+seeds) and feeds the result to :func:`generator.loader.check_entry` (then, if the entry loads,
 to the linker and the prose renderer) or :func:`generator.bibliography.load_bibliography`. A crash is any exception, any
 diagnostic whose code is not in :data:`generator.codes.CODES`, a rejected input
 without an error, or an input taking longer than ``--timeout`` seconds. Crashing
@@ -33,7 +33,7 @@ from generator.bibliography import load_bibliography  # noqa: E402
 from generator.codes import CODES  # noqa: E402
 from generator.diagnostics import Diagnostic, Diagnostics  # noqa: E402
 from generator.linker import link  # noqa: E402
-from generator.loader import load_entry  # noqa: E402
+from generator.loader import Remains, check_entry  # noqa: E402
 from generator.prose import render  # noqa: E402
 from generator.types import ENTRY_TYPES, TYPES_BY_FOLDER  # noqa: E402
 
@@ -117,12 +117,15 @@ def check_diagnostics(diagnostics: Diagnostics) -> str | None:
 
 
 def run_yaml(data: bytes, folder: str, name: str) -> str | None:
-    """Load one entry; if it loads, also link it and render its prose (scanning fuzzed Markdown)."""
+    """Load one entry; then link it (or what remains of it) and render its prose (scanning fuzzed Markdown)."""
     diagnostics = Diagnostics()
-    entry = load_entry(TYPES_BY_FOLDER[folder], data, f"content/{folder}/{name}", diagnostics)
-    if entry is None:
-        return None if diagnostics.errors else "entry rejected without an error"
-    site = link([entry], diagnostics, {"troitskiy2020", "molchanov2012", "smith2001"})
+    entry = check_entry(TYPES_BY_FOLDER[folder], data, f"content/{folder}/{name}", diagnostics)
+    keys = {"troitskiy2020", "molchanov2012", "smith2001"}
+    if entry is None or isinstance(entry, Remains):
+        if isinstance(entry, Remains):
+            link([], diagnostics, keys, remains=[entry])
+        return check_diagnostics(diagnostics) if diagnostics.errors else "entry rejected without an error"
+    site = link([entry], diagnostics, keys)
     for scanned in site.prose_of(entry):
         for inline in (False, True):
             render(scanned, lambda l: "L", lambda c: "C", inline=inline)

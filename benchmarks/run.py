@@ -314,13 +314,13 @@ def worker(project: Path, write_docs: Path | None) -> int:
     import generator.loader as loader
 
     parsed: list[str] = []
-    original_load_entry = loader.load_entry
+    original_check_entry = loader.check_entry
 
-    def load_entry(entry_type: Any, data: bytes, path: str, diagnostics: Any) -> Any:
+    def check_entry(entry_type: Any, data: bytes, path: str, diagnostics: Any) -> Any:
         parsed.append(path)
-        return original_load_entry(entry_type, data, path, diagnostics)
+        return original_check_entry(entry_type, data, path, diagnostics)
 
-    loader.load_entry = load_entry
+    loader.check_entry = check_entry
     config = project_config(project)
     start, cpu = time.perf_counter(), time.process_time()
     result = pipeline.build(config)

@@ -12,6 +12,8 @@ CODES: dict[str, str] = {
     "yaml.encoding": "The file is not valid UTF-8.",
     "yaml.bom": "The file starts with a byte-order mark; save it as UTF-8 without BOM.",
     "yaml.control-char": "The file contains a NUL byte or another control character.",
+    "yaml.line-separator": "The file contains U+2028 LINE SEPARATOR or U+2029 PARAGRAPH SEPARATOR, which YAML "
+                           "reads as a line break although editors show none.",
     "yaml.empty": "The file holds no YAML document.",
     "yaml.multi-document": "The file holds more than one YAML document (`---`).",
     "yaml.tag": "An explicit tag (`!!str`, `!!python/object`) was used; tags are not allowed.",
@@ -39,6 +41,12 @@ CODES: dict[str, str] = {
     "id.duplicate": "Two entries have the same id (ids are unique across all types).",
     "date.invalid": "A date is not valid EDTF (or is an impossible date, or an interval ending before it starts).",
     "membership.period": "A membership ends before it starts.",
+    "membership.change-outside": "A membership's status change is dated before the membership began or after it "
+                                 "ended (compared on the widest reading of uncertain dates).",
+    "membership.outside-organisation": "A membership begins after its organisation was dissolved, or ends before "
+                                       "it was founded (compared on the widest reading of uncertain dates).",
+    "organisation.period": "An organisation is dissolved before it was founded (compared on the widest reading of "
+                           "uncertain dates).",
     "country.unknown-code": "A country id is not an ISO 3166-1 alpha-3 code.",
     # content folders
     "content.missing": "The content folder does not exist.",
@@ -48,6 +56,8 @@ CODES: dict[str, str] = {
                          "or two file names differ only in case.",
     "content.unreadable": "A file could not be read.",
     "content.too-many": "There are more entry files than the limit.",
+    "path.outside-project": "A file or folder under `content/` or `bibliography/` is a symbolic link to a place "
+                            "outside the project; it is refused without being read.",
     # references
     "ref.unknown": "A reference (field or `[[id]]` link) names no entry.",
     "ref.wrong-type": "A reference names an entry of the wrong type.",

@@ -58,11 +58,37 @@ class DateValue:
     def is_open(self) -> bool:
         return self.upper == _OPEN
 
+    @property
+    def earliest(self) -> tuple[int, int, int]:
+        """Earliest (year, month, day) the value can mean, allowing for ``~`` (circa) and ``?`` (uncertain)."""
+        return min(self.lower, _fuzzy_bounds(self.text)[0]) if _QUALIFIER.search(self.text) else self.lower
+
+    @property
+    def latest(self) -> tuple[int, int, int]:
+        """Latest (year, month, day) the value can mean, allowing for ``~`` (circa) and ``?`` (uncertain)."""
+        return max(self.upper, _fuzzy_bounds(self.text)[1]) if _QUALIFIER.search(self.text) else self.upper
+
     def __lt__(self, other: "DateValue") -> bool:
         return (self.lower, self.upper, self.text) < (other.lower, other.upper, other.text)
 
     def __str__(self) -> str:
         return self.display
+
+
+_QUALIFIER = re.compile(r"[~?%]")
+
+
+@functools.lru_cache(maxsize=None)
+def _fuzzy_bounds(text: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """The widest bounds of a qualified date, as the ``edtf`` library pads them (``2003~``: 2002 to 2004)."""
+    from edtf import parse_edtf
+
+    try:
+        parsed = parse_edtf(text)
+        return _bound(parsed.lower_fuzzy(), _BEGINNING), _bound(parsed.upper_fuzzy(), _OPEN)
+    except Exception:  # the library raises several exception types; then the date is taken as written
+        value, _ = parse_date(text)
+        return (value.lower, value.upper) if value else (_BEGINNING, _OPEN)
 
 
 _CALENDAR_DATE = re.compile(r"(?<![\dX])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\dX])")

@@ -58,7 +58,8 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
 
     def put(path: str, content: str | bytes, origin: Location | None = None) -> None:
         if path in files:
-            diagnostics.error("url.collision", f"two outputs claim '{path}'", origin or Location(path))
+            diagnostics.error("url.collision", f"two outputs claim '{path}'", origin or Location(path),
+                              "rename the entry whose id makes this page collide with a generated one")
             return
         files[path] = content
 

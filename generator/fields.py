@@ -8,8 +8,10 @@ generated field reference (:meth:`FieldType.describe`), so the three never drift
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -25,11 +27,13 @@ SLUG_RE = re.compile(SLUG_PATTERN)
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$"
 _LANG_RE = re.compile(LANG_PATTERN)
 _YAML11 = yaml.resolver.Resolver()
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 MAX_TEXT = 20_000
 """Longest accepted plain-text value, in characters."""
 MAX_PROSE = 100_000
 """Longest accepted Markdown value, in characters."""
+
+_EMPTY_HINT = "write a value, or delete the field if it is optional"
 
 INVALID = object()
 """Returned by a field type when the value is unusable (a diagnostic was recorded)."""
@@ -57,17 +61,24 @@ class Prose:
     """Markdown written by a contributor, with where it starts in the file.
 
     ``literal`` is true when the text is written in the file character for character
-    (a literal block ``|``, or a value on one line without escapes): then
+    (a literal block ``|``, or a value on one line without escapes). ``segments`` map a
+    block value (literal ``|`` or folded ``>``) to its lines: each is the offset in the
+    text where a line's content starts, and that line and column. With either,
     :meth:`position` gives the exact line and column of any character. Otherwise
-    (folded or multi-line values) every position is the value's start.
+    (multi-line quoted or plain values) every position is the value's start.
     """
 
     text: str
     location: Location
     literal: bool = False
+    segments: tuple[tuple[int, int, int], ...] = ()
 
     def position(self, offset: int) -> Location:
         """File location of character ``offset`` within the text."""
+        if self.segments:
+            index = max(bisect.bisect_right(self.segments, (offset, sys.maxsize, sys.maxsize)) - 1, 0)
+            start, line, column = self.segments[index]
+            return Location(self.location.path, line, column + max(offset - start, 0))
         if not self.literal:
             return self.location
         line_index = self.text.count("\n", 0, offset)
@@ -117,7 +128,8 @@ class FieldType:
 
 def _scalar(node: YNode, ctx: CheckContext, what: str) -> YScalar | None:
     if not isinstance(node, YScalar):
-        ctx.error("schema.type", f"expected {what}, found {_kind(node)}", node)
+        ctx.error("schema.type", f"expected {what}, found {_kind(node)}", node,
+                  "write a single value after the field name, without '- ' items or nested fields")
         return None
     return node
 
@@ -151,7 +163,7 @@ class Text(FieldType):
             return INVALID
         surprise = _yaml11_surprise(scalar)
         if surprise == "a null":
-            return ctx.error("schema.empty", "value is empty", node)
+            return ctx.error("schema.empty", "value is empty", node, _EMPTY_HINT)
         if surprise:
             return ctx.error(
                 "yaml.implicit-type",
@@ -160,15 +172,20 @@ class Text(FieldType):
             )
         value = scalar.value
         if not value.strip():
-            return ctx.error("schema.empty", "value is empty", node)
+            return ctx.error("schema.empty", "value is empty", node, _EMPTY_HINT)
         if len(value) > self.max_length:
-            return ctx.error("schema.too-long", f"text is {len(value)} characters; the limit is {self.max_length}", node)
+            return ctx.error("schema.too-long", f"text is {len(value)} characters; the limit is {self.max_length}", node,
+                             f"shorten it by {len(value) - self.max_length} characters"
+                             + ("; longer text belongs in the entry's body" if self.max_length < MAX_TEXT else ""))
         invisible = _INVISIBLE.search(value)
         if invisible:
             char = invisible.group()
             message = f"text contains the invisible character U+{ord(char):04X} ({unicodedata.name(char, 'control')})"
             start = _verbatim_start(scalar, ctx)
-            if start is not None:
+            segments = block_segments(scalar, ctx.source_lines)
+            if segments:
+                location = Prose(value, ctx.at(node), segments=segments).position(invisible.start())
+            elif start is not None:
                 location = Location(ctx.path, start.line, start.column + invisible.start())
             else:
                 location = ctx.at(node)
@@ -197,7 +214,7 @@ class Slug(FieldType):
         if value is INVALID:
             return INVALID
         if not SLUG_RE.match(value):
-            hint = None
+            hint = "use lowercase letters a-z, digits and single hyphens, e.g. 'csto' or 'cst-signed-1992'"
             candidate = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
             if candidate and SLUG_RE.match(candidate):
                 hint = f"did you mean '{candidate}'?"
@@ -220,7 +237,9 @@ class Lang(FieldType):
         if value is INVALID:
             return INVALID
         if not _LANG_RE.match(value):
-            return ctx.error("schema.lang", f"'{value}' is not a language tag such as 'en', 'ru' or 'ru-Latn'", node)
+            return ctx.error("schema.lang", f"'{value}' is not a language tag such as 'en', 'ru' or 'ru-Latn'", node,
+                             "a language code in lowercase, then optionally a script ('Latn', 'Cyrl') and a region "
+                             "('KZ'), separated by hyphens")
         return value
 
     def json_schema(self) -> dict:
@@ -242,6 +261,7 @@ class Markdown(FieldType):
         if value is INVALID:
             return INVALID
         start: Location | None = ctx.at(scalar)
+        segments = block_segments(scalar, ctx.source_lines) or ()
         if scalar.style == "|":
             # The text of a literal block starts on the next line, at the block's indentation.
             start = Location(ctx.path, scalar.line + 1, _literal_indent(scalar, ctx) + 1)
@@ -250,7 +270,7 @@ class Markdown(FieldType):
             start = _verbatim_start(scalar, ctx)
             literal = start is not None
             start = start or ctx.at(scalar)
-        prose = Prose(value, start, literal)
+        prose = Prose(value, start, literal, segments)
         ctx.prose.append(prose)
         return prose
 
@@ -267,6 +287,38 @@ def _literal_indent(scalar: YScalar, ctx: CheckContext) -> int:
         if following.strip(" "):
             return len(following) - len(following.lstrip(" "))
     return scalar.column
+
+
+def block_segments(scalar: YScalar, source_lines: list[str]) -> tuple[tuple[int, int, int], ...] | None:
+    """Where each line of a block value (``|`` or ``>``) starts: (offset in the value, line, column).
+
+    Both styles keep a line's content as written and change only the line breaks
+    between lines (folding turns some into spaces), so each content line is found in
+    the value in turn. ``None`` if the value is not a block or its lines cannot be
+    matched (then positions fall back to the value's start).
+    """
+    if scalar.style not in ("|", ">"):
+        return None
+    value, segments = scalar.value, []
+    cursor, indent = 0, None
+    for index in range(scalar.line, len(source_lines)):
+        if cursor >= len(value):
+            break
+        line = source_lines[index]
+        content = line.lstrip(" ")
+        if not content:
+            continue  # a blank line is only a line break in the value
+        if indent is None:
+            indent = len(line) - len(content)
+        elif len(line) - len(content) < indent:
+            break  # the block has ended
+        content = line[indent:]
+        found = value.find(content, cursor)
+        if found < 0 or value[cursor:found].strip(" \n"):
+            return None
+        segments.append((found, index + 1, indent + 1))
+        cursor = found + len(content)
+    return tuple(segments) or None
 
 
 def _verbatim_start(scalar: YScalar, ctx: CheckContext) -> Location | None:
@@ -293,7 +345,7 @@ class Enum(FieldType):
         if scalar.value not in self.values:
             return ctx.error(
                 "schema.enum", f"'{scalar.value}' is not one of: {', '.join(self.values)}", node,
-                did_you_mean(scalar.value, self.values),
+                did_you_mean(scalar.value, self.values) or "write one of the listed values exactly, in lowercase",
             )
         return scalar.value
 
@@ -314,7 +366,8 @@ class Bool(FieldType):
             return INVALID
         if scalar.plain and scalar.value in ("true", "false"):
             return scalar.value == "true"
-        return ctx.error("schema.type", f"expected true or false, found '{scalar.value}'", node)
+        return ctx.error("schema.type", f"expected true or false, found '{scalar.value}'", node,
+                         "write true or false, unquoted and in lowercase")
 
     def json_schema(self) -> dict:
         return {"type": "boolean"}
@@ -332,7 +385,7 @@ class Date(FieldType):
         if scalar is None:
             return INVALID
         if not scalar.value.strip():
-            return ctx.error("schema.empty", "value is empty", node)
+            return ctx.error("schema.empty", "value is empty", node, _EMPTY_HINT)
         value, problem = parse_date(scalar.value)
         if value is None:
             message = f"'{scalar.value}' is not " + (f"a valid date: {problem}" if problem else "an EDTF date")
@@ -403,9 +456,11 @@ class ListOf(FieldType):
                              "write one item per line, each starting with '- '")
         if len(node.items) < self.min_items:
             wanted = f"{self.min_items} item{'' if self.min_items == 1 else 's'}"
-            return ctx.error("schema.too-few", f"expected at least {wanted}, found {len(node.items)}", node)
+            return ctx.error("schema.too-few", f"expected at least {wanted}, found {len(node.items)}", node,
+                             f"add {self.min_items - len(node.items)} more, each on a line starting with '- '")
         if len(node.items) > self.max_items:
-            return ctx.error("schema.too-many", f"at most {self.max_items} items are allowed", node)
+            return ctx.error("schema.too-many", f"at most {self.max_items} items are allowed", node,
+                             f"remove {len(node.items) - self.max_items} of the {len(node.items)} items")
         values = [self.item.check(item, ctx) for item in node.items]
         return [v for v in values if v is not INVALID]
 
@@ -476,7 +531,8 @@ class Record(FieldType):
                 ctx.error("schema.missing-field", f"missing required field '{spec.name}'", node,
                           f"{spec.name}: {spec.doc}")
                 ok = False
-        if ok and self.check_whole is not None:
+        if self.check_whole is not None:
+            # Over the fields that are valid, so that one run reports every problem.
             self.check_whole(result, node, ctx)
         return result if ok else INVALID
 

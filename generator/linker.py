@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from .diagnostics import Diagnostics, Location, did_you_mean
-from .fields import SLUG_RE, RefValue
-from .loader import Entry
+from .fields import SLUG_RE
+from .loader import Entry, Remains
 from .prose import ScannedProse, scan
-from .types import ENTRY_TYPES, EntryType
+from .types import ENTRY_TYPES, TYPES_BY_NAME, EntryType
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schemas", "reference"})
 """Ids that would collide with generated pages or site folders."""
@@ -66,43 +67,97 @@ def _a(noun: str) -> str:
 
 
 def _ref_error(ref_id: str, wanted: tuple[str, ...], location: Location, by_id: dict[str, Entry],
-               diagnostics: Diagnostics) -> None:
+               diagnostics: Diagnostics, broken_ids: Iterable[str] = ()) -> None:
     kind = " or ".join(_a(t) for t in wanted) if wanted else "an entry"
     if not ref_id:
         diagnostics.error("ref.unknown", "empty entry link", location, "write [[id]] or [[id|text]]")
         return
     candidates = [i for i, e in by_id.items() if not wanted or e.type.name in wanted]
+    if not wanted:
+        candidates += broken_ids  # files with errors of their own still have their ids
     # "[[Soft Power]]" should find 'soft-power': compare ids with ids.
     probe = ref_id if SLUG_RE.match(ref_id) else re.sub(r"[^a-z0-9]+", "-", ref_id.lower()).strip("-")
     hint = f"did you mean '{probe}'?" if probe in candidates else did_you_mean(probe or ref_id, candidates)
+    if hint is None:
+        folders = " or ".join(f"content/{TYPES_BY_NAME[t].folder}/" for t in wanted) or "content/"
+        hint = f"check the id, or add the entry to {folders}"
     diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location, hint)
 
 
+class _Index:
+    """Entries by id and by former id, and how to resolve a reference against them."""
+
+    def __init__(self, claims: dict[str, list[Entry]], aliases: dict[str, Entry], broken_ids: Iterable[str]) -> None:
+        self.claims = claims
+        self.by_id = {i: entries[0] for i, entries in claims.items()}
+        self.aliases = aliases
+        self.broken = set(broken_ids)
+        self.known = set(claims) | self.broken
+
+    def resolve(self, target: str, types: tuple[str, ...], location: Location, diagnostics: Diagnostics,
+                hint_link: bool = False) -> Entry | None:
+        """The entry ``target`` names, or ``None`` (after reporting why, unless already reported)."""
+        claimants = self.claims.get(target)
+        if claimants is None:
+            if target in self.aliases:
+                new = self.aliases[target].id
+                diagnostics.error("ref.alias", f"'{target}' is a former id of '{new}'", location,
+                                  f"write [[{new}]]" if hint_link else f"write '{new}'")
+            elif target not in self.known:
+                _ref_error(target, types, location, self.by_id, diagnostics, self.known - self.by_id.keys())
+            return None
+        # An id claimed twice is reported on each claimant (id.duplicate); a reference is
+        # read as naming the claimant of the type it expects, so the clash does not cascade.
+        fitting = [e for e in claimants if not types or e.type.name in types]
+        if not fitting and target in self.broken:
+            return None  # perhaps the file with errors of its own is the one meant
+        if not fitting:
+            kind = " or ".join(_a(t) for t in types)
+            hint = did_you_mean(target, [i for i, e in self.by_id.items() if e.type.name in types])
+            found = " and ".join(_a(e.type.name) for e in claimants)
+            diagnostics.error("ref.wrong-type", f"'{target}' is {found}, not {kind}", location,
+                              hint or f"this field takes the id of {kind}")
+            return None
+        return fitting[0]
+
+
 def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] | None,
-         broken_ids: set[str] = frozenset()) -> Site:
+         broken_ids: set[str] = frozenset(), remains: Iterable[Remains] = ()) -> Site:
     """Index ``entries`` and check everything that spans entries.
 
     ``bib_keys`` is the set of known citation keys (``None`` skips the check).
     ``broken_ids`` are ids of files that failed to load: references to them are not
-    reported again.
+    reported again. ``remains`` are what is left of those files: their references and
+    citations are checked too.
     """
     order = {t.name: i for i, t in enumerate(ENTRY_TYPES)}
     entries = sorted(entries, key=lambda e: (order[e.type.name], e.id))
-    by_id: dict[str, Entry] = {}
+    claims: dict[str, list[Entry]] = {}
     kept: list[Entry] = []
+    remains = list(remains)
+    broken_ids = set(broken_ids)
     for entry in entries:
         if entry.id in RESERVED_IDS:
             diagnostics.error("url.collision", f"id '{entry.id}' is reserved for a generated page", entry.location,
                               "choose another id")
+            # Left out of the site, but its own references are still checked, and not re-reported.
+            remains.append(Remains(entry.path, entry.refs, entry.cites, entry.scanned))
+            broken_ids.add(entry.id)
             continue
-        other = by_id.get(entry.id)
-        if other is not None:
-            diagnostics.error("id.duplicate", f"id '{entry.id}' is already used by {other.path}", entry.location,
-                              "ids are unique across all entry types")
-            continue
-        by_id[entry.id] = entry
+        claims.setdefault(entry.id, []).append(entry)
         kept.append(entry)
     entries = kept
+    # A file with errors of its own still has its id (its file name): a clash with it is reported now too.
+    paths: dict[str, list[str]] = {i: [e.path for e in claimants] for i, claimants in claims.items()}
+    for broken in remains:
+        paths.setdefault(PurePosixPath(broken.path).stem, []).append(broken.path)
+    for entry_id, claimed in paths.items():
+        if len(claimed) > 1:
+            for path in claimed:
+                others = ", ".join(other for other in claimed if other != path)
+                diagnostics.error("id.duplicate", f"id '{entry_id}' is also used by {others}", Location(path, 1, 1),
+                                  "ids are unique across all entry types; rename one of the files and its id")
+    by_id = {i: claimants[0] for i, claimants in claims.items()}
 
     aliases: dict[str, Entry] = {}
     for entry in entries:
@@ -115,29 +170,21 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                                   "an alias keeps a former id; it cannot be a current one")
             elif alias in aliases:
                 diagnostics.error("alias.collision", f"alias '{alias}' is also claimed by {aliases[alias].path}",
-                                  entry.location)
+                                  entry.location, "an id can have been the former id of one entry only; "
+                                  "remove it from one of the two")
             else:
                 aliases[alias] = entry
 
-    known = set(by_id) | set(broken_ids)
+    index = _Index(claims, aliases, broken_ids)
     backlinks: dict[str, dict[str, Entry]] = defaultdict(dict)
     for entry in entries:
         for ref in entry.refs:
-            target = by_id.get(ref.target)
+            target = index.resolve(ref.target, ref.types, ref.location, diagnostics)
             if target is None:
-                if ref.target in aliases:
-                    new = aliases[ref.target]
-                    diagnostics.error("ref.alias", f"'{ref.target}' is a former id of '{new.id}'", ref.location,
-                                      f"write '{new.id}'")
-                elif ref.target not in known:
-                    _ref_error(ref.target, ref.types, ref.location, by_id, diagnostics)
-                continue
-            if ref.types and target.type.name not in ref.types:
-                diagnostics.error("ref.wrong-type", f"'{ref.target}' is {_a(target.type.name)}, not "
-                                  f"{' or '.join(_a(t) for t in ref.types)}", ref.location)
                 continue
             if target is entry:
-                diagnostics.error("ref.self", f"'{entry.id}' refers to itself", ref.location)
+                diagnostics.error("ref.self", f"'{entry.id}' refers to itself", ref.location,
+                                  "remove the reference; an entry's page already shows its own facts")
                 continue
             backlinks[target.id][entry.id] = entry
 
@@ -148,21 +195,23 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
         scanned[id(entry)] = results
         for result in results:
             for link_ in result.links:
-                target = by_id.get(link_.target)
-                if target is None:
-                    if link_.target in aliases:
-                        diagnostics.error("ref.alias", f"'{link_.target}' is a former id of "
-                                          f"'{aliases[link_.target].id}'", link_.location,
-                                          f"write [[{aliases[link_.target].id}]]")
-                    elif link_.target not in known:
-                        _ref_error(link_.target, (), link_.location, by_id, diagnostics)
-                elif target is not entry:
+                target = index.resolve(link_.target, (), link_.location, diagnostics, hint_link=True)
+                if target is not None and target is not entry:
                     backlinks[target.id][entry.id] = entry
 
+    for broken in remains:
+        # A file with errors of its own: its references and citations are still reported.
+        for ref in broken.refs:
+            index.resolve(ref.target, ref.types, ref.location, diagnostics)
+        for result in broken.scanned:
+            for link_ in result.links:
+                index.resolve(link_.target, (), link_.location, diagnostics, hint_link=True)
+
     cited: set[str] = set()
-    for entry in entries:
-        keys = [(c.key, c.location) for c in entry.cites]
-        keys += [(item.key, item.location) for s in scanned[id(entry)] for c in s.clusters for item in c.items]
+    sources = [(entry.cites, scanned[id(entry)]) for entry in entries] + [(r.cites, r.scanned) for r in remains]
+    for cites, results in sources:
+        keys = [(c.key, c.location) for c in cites]
+        keys += [(item.key, item.location) for s in results for c in s.clusters for item in c.items]
         for key, location in keys:
             if bib_keys is not None and key not in bib_keys:
                 diagnostics.error("cite.unknown", f"'{key}' is not a key in bibliography/", location,
@@ -170,8 +219,9 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
             else:
                 cited.add(key)
 
-    _check_cycles(entries, by_id, "predecessors", diagnostics)
-    _check_cycles(entries, by_id, "parent", diagnostics)
+    _check_succession(entries, by_id, diagnostics)
+    _check_cycles(entries, by_id, _field_edges(entries, "parent"), diagnostics, set(), "'parent' forms a loop",
+                  "an organisation cannot be part of itself; remove the 'parent' that closes the loop")
 
     inverse: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
     memberships: dict[str, list[Membership]] = defaultdict(list)
@@ -194,32 +244,69 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
     )
 
 
-def _check_cycles(entries: list[Entry], by_id: dict[str, Entry], field_name: str, diagnostics: Diagnostics) -> None:
-    """Report each loop in a chain of ``field_name`` references once."""
-    def targets(entry: Entry) -> list[RefValue]:
-        value = entry.get(field_name)
-        return value if isinstance(value, list) else [value] if value else []
+Edge = tuple[str, Location]
+"""A reference in a chain: the id it names and where it is written."""
 
+_MAX_LOOP = 50
+"""Longest loop looked for (a longer chain is not followed further)."""
+
+
+def _field_edges(entries: list[Entry], field_name: str) -> dict[str, list[Edge]]:
+    edges: dict[str, list[Edge]] = {}
+    for entry in entries:
+        value = entry.get(field_name)
+        refs = value if isinstance(value, list) else [value] if value else []
+        edges[entry.id] = [(ref.target, ref.location) for ref in refs]
+    return edges
+
+
+def _check_succession(entries: list[Entry], by_id: dict[str, Entry], diagnostics: Diagnostics) -> None:
+    """Loops through ``predecessors``, through ``successors``, and through both together.
+
+    ``a.successors: [b]`` and ``b.predecessors: [a]`` say the same thing; a loop in the
+    relation they describe together is as impossible as a loop in either alone.
+    """
     reported: set[frozenset[str]] = set()
+    _check_cycles(entries, by_id, _field_edges(entries, "predecessors"), diagnostics, reported,
+                  "'predecessors' forms a loop",
+                  "an organisation cannot be its own predecessor; remove the reference that closes the loop")
+    followed_by = _field_edges(entries, "successors")
+    _check_cycles(entries, by_id, followed_by, diagnostics, reported, "'successors' forms a loop",
+                  "an organisation cannot be its own successor; remove the reference that closes the loop")
+    for entry in entries:
+        for predecessor, location in _field_edges([entry], "predecessors")[entry.id]:
+            followed_by.setdefault(predecessor, []).append((entry.id, location))
+    _check_cycles(entries, by_id, followed_by, diagnostics, reported, "'successors' and 'predecessors' form a loop",
+                  "an organisation cannot come both before and after another; "
+                  "check which of the two references is the wrong way round")
+
+
+def _check_cycles(entries: list[Entry], by_id: dict[str, Entry], edges: dict[str, list[Edge]],
+                  diagnostics: Diagnostics, reported: set[frozenset[str]], problem: str, hint: str) -> None:
+    """Report a loop through each entry that is on one, once per set of entries in the loop.
+
+    A depth-first search from each entry, which does not enter an entry twice: the time is
+    bounded by the entries and references reachable from it, however many paths join them.
+    """
     for start in entries:
         path = [start.id]
-        stack = [(start, iter(targets(start)))]
+        entered = {start.id}
+        stack = [iter(edges.get(start.id, []))]
         while stack:
-            entry, refs = stack[-1]
-            ref = next(refs, None)
-            if ref is None:
+            edge = next(stack[-1], None)
+            if edge is None:
                 stack.pop()
                 path.pop()
                 continue
-            if ref.target == start.id:
+            target, location = edge
+            if target == start.id:
                 loop = frozenset(path)
                 if loop not in reported and len(path) > 1:
                     reported.add(loop)
-                    diagnostics.error("ref.cycle", f"'{field_name}' forms a loop: {' -> '.join(path + [start.id])}",
-                                      ref.location)
+                    diagnostics.error("ref.cycle", f"{problem}: {' -> '.join(path + [start.id])}", location, hint)
                 continue
-            nxt = by_id.get(ref.target)
-            if nxt is None or ref.target in path or len(path) > 50:
+            if target not in by_id or target in entered or len(path) > _MAX_LOOP:
                 continue
-            path.append(nxt.id)
-            stack.append((nxt, iter(targets(nxt))))
+            entered.add(target)
+            path.append(target)
+            stack.append(iter(edges.get(target, [])))

@@ -197,7 +197,8 @@ def load_manifest(path: Path, shown_as: str, diagnostics: Diagnostics, salvage: 
         if salvage:
             urls = [json.loads(m.group(1)) for m in map(_URL_LINE.match, text.splitlines()) if m]
             diagnostics.warning("permalink.manifest", f"not valid JSON ({exc.msg}); {len(urls)} URLs recovered line "
-                                "by line", Location(shown_as, exc.lineno, exc.colno))
+                                "by line", Location(shown_as, exc.lineno, exc.colno),
+                                "check the rewritten file, e.g. for a URL lost in a merge conflict")
             data = {"urls": sorted(set(urls))}
         else:
             diagnostics.error("permalink.manifest", f"not valid JSON: {exc.msg}",
@@ -429,7 +430,8 @@ def check_site_links(site_dir: Path, diagnostics: Diagnostics, shown_as: str = "
                 candidate = candidate / "index.html"
             if not candidate.is_file():
                 diagnostics.error("permalink.broken-link", f"'{href}' (/{target}) is not in the built site",
-                                  Location(f"{shown_as}/{relative}", line, column))
+                                  Location(f"{shown_as}/{relative}", line, column),
+                                  "fix the link in the template or page that writes it, or publish the target")
     return checked
 
 

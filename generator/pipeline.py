@@ -30,7 +30,7 @@ from .timeline import present_year, site_labels
 from .page_citation import PageCitations, page_bibliography, standalone_styles
 from .linker import Site, link
 from .entry_cache import EntryCache
-from .loader import Entry, load_entries
+from .loader import Entry, Remains, load_entries, outside_project
 from .page_cache import UNCACHED_TYPES, PageCache, neighbourhood
 from .render import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 from .translit import check_transliterations
@@ -123,15 +123,23 @@ def _load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Sit
     """:func:`load_and_link`, also returning each entry file's bytes by its displayed path."""
     cache = EntryCache(config.entry_cache)
     texts: dict[str, bytes] = {}
-    entries, broken = load_entries(config.content_dir, config.root, diagnostics, cache=cache, texts=texts)
+    remains: list[Remains] = []
+    entries, broken = load_entries(config.content_dir, config.root, diagnostics, cache=cache, texts=texts,
+                                   remains=remains)
     cache.save()
-    bib_paths = sorted(config.bibliography_dir.glob("*.bib")) if config.bibliography_dir.is_dir() else []
-    if not bib_paths:
+    refused = outside_project(config.bibliography_dir, config.root, diagnostics)
+    bib_paths = (sorted(config.bibliography_dir.glob("*.bib"))
+                 if not refused and config.bibliography_dir.is_dir() else [])
+    if not bib_paths and not refused:
         diagnostics.error("bib.missing", "no .bib files found", Location(display_path(config.bibliography_dir, config.root)),
                           "add the sources to bibliography/*.bib")
-    bibliography = load_bibliography(bib_paths, config.root, diagnostics)
-    # With no .bib file at all, one bib.missing error says it; every citation need not repeat it.
-    site = link(entries, diagnostics, set(bibliography.entries) if bib_paths else None, broken)
+    readable = [path for path in bib_paths if not outside_project(path, config.root, diagnostics)]
+    refused = refused or len(readable) < len(bib_paths)
+    bibliography = load_bibliography(readable, config.root, diagnostics)
+    # With no .bib file at all, one bib.missing error says it; every citation need not repeat it
+    # (nor when a .bib file was refused: its keys are unknown, not missing).
+    site = link(entries, diagnostics, set(bibliography.entries) if readable and not refused else None, broken,
+                remains)
     _prefer_placeholder_diagnostics(texts, diagnostics)
     check_transliterations(site.entries, texts, diagnostics)
     return site, bibliography, texts

@@ -172,7 +172,8 @@ def validate_new_id(entry_type: EntryType, entry_id: str, content_dir: Path, sho
     if not SLUG_RE.match(entry_id):
         candidate = re.sub(r"[^a-z0-9]+", "-", entry_id.lower()).strip("-")
         diagnostics.error("id.invalid", f"'{entry_id}' is not a valid id (lowercase letters, digits and single "
-                          "hyphens)", where, f"did you mean '{candidate}'?" if SLUG_RE.match(candidate) else None)
+                          "hyphens)", where, f"did you mean '{candidate}'?" if SLUG_RE.match(candidate)
+                          else "use lowercase letters a-z, digits and single hyphens")
         return False
     if entry_id in RESERVED_IDS:
         diagnostics.error("url.collision", f"id '{entry_id}' is reserved for a generated page", where,

@@ -20,7 +20,8 @@ from .fields import (
     Bool, Cite, CheckContext, Date, Enum, Field, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref,
     Slug, Text,
 )
-from .yamlload import YMap
+from .dates import DateValue
+from .yamlload import YMap, YNode, YScalar, YSeq
 
 LOCATOR_LABELS = ("page", "note", "section", "paragraph", "chapter")
 
@@ -82,13 +83,82 @@ EVENT_KINDS = (
 )
 
 
+def _dates(value: dict, name: str) -> list[DateValue]:
+    """The alternatives of a dated field (several where sources disagree); ``[]`` if absent."""
+    return [alt["date"] for alt in value.get(name, [])]
+
+
+def _before(later: list[DateValue], earlier: list[DateValue]) -> bool:
+    """Whether every value in ``later`` must fall before every value in ``earlier``.
+
+    Compared on the widest bounds, so that dates which are uncertain, approximate or
+    disputed between sources are an error only if no reading of them can be true.
+    """
+    return bool(later and earlier) and max(d.latest for d in later) < min(d.earliest for d in earlier)
+
+
+def _date_node(node: YNode | None, fallback: YNode) -> YNode:
+    """Where a dated field's date is written (its value, or the ``date:`` of its one record)."""
+    if isinstance(node, YMap):
+        return node.get("date") or node
+    return node or fallback
+
+
+def _aligned(values: list, node: YNode | None) -> list[tuple[dict, YMap]]:
+    """Checked records with their nodes (none if some records failed their own checks)."""
+    if not isinstance(node, YSeq) or len(node.items) != len(values):
+        return []
+    return [(v, n) for v, n in zip(values, node.items) if isinstance(n, YMap)]
+
+
+def _memberships(values: list, node: YNode | None) -> list[tuple[dict, YMap]]:
+    """Checked memberships with their nodes, matched by where their country is written.
+
+    The list holds only the memberships that passed their own checks, so position in
+    the list does not match position in the file when one failed.
+    """
+    items = node.items if isinstance(node, YSeq) else []
+    by_place = {(country.line, country.column): item for item in items
+                if isinstance(item, YMap) and isinstance(country := item.get("country"), YScalar)}
+    found = ((v, by_place.get((v["country"].location.line, v["country"].location.column))) for v in values)
+    return [(v, n) for v, n in found if n is not None]
+
+
 def _check_membership(value: dict, node: YMap, ctx: CheckContext) -> None:
-    starts = [alt["date"] for alt in value.get("from", [])]
-    ends = [alt["date"] for alt in value.get("to", [])]
-    if starts and ends and max(s.lower for s in starts) > min(e.upper for e in ends):
-        end_node = node.get("to") or node
-        ctx.error("membership.period", "membership ends before it starts", end_node,
+    starts, ends = _dates(value, "from"), _dates(value, "to")
+    if _before(ends, starts):
+        ctx.error("membership.period", "membership ends before it starts", _date_node(node.get("to"), node),
                   "check the 'from' and 'to' dates")
+        return
+    for change, change_node in _aligned(value.get("changes", []), node.get("changes")):
+        when = _dates(change, "date")
+        where = _date_node(change_node.get("date"), change_node)
+        if _before(when, starts):
+            ctx.error("membership.change-outside", f"'{change['status']}' is dated before the membership began "
+                      f"({', '.join(str(d) for d in starts)})", where,
+                      "check the change's date and the membership's 'from'; a change belongs inside its membership")
+        elif _before(ends, when):
+            ctx.error("membership.change-outside", f"'{change['status']}' is dated after the membership ended "
+                      f"({', '.join(str(d) for d in ends)})", where,
+                      "check the change's date and the membership's 'to'; a change belongs inside its membership")
+
+
+def _check_organisation(value: dict, node: YMap, ctx: CheckContext) -> None:
+    founded, dissolved = _dates(value, "founded"), _dates(value, "dissolved")
+    if _before(dissolved, founded):
+        ctx.error("organisation.period", f"dissolved before it was founded ({', '.join(str(d) for d in founded)})",
+                  _date_node(node.get("dissolved"), node), "check the 'founded' and 'dissolved' dates")
+    for membership, member_node in _memberships(value.get("members", []), node.get("members")):
+        country = membership["country"].target
+        if _before(dissolved, _dates(membership, "from")):
+            ctx.error("membership.outside-organisation", f"{country}'s membership begins after the organisation was "
+                      f"dissolved ({', '.join(str(d) for d in dissolved)})",
+                      _date_node(member_node.get("from"), member_node),
+                      "check the membership's 'from' and the organisation's 'dissolved'")
+        elif _before(_dates(membership, "to"), founded):
+            ctx.error("membership.outside-organisation", f"{country}'s membership ends before the organisation was "
+                      f"founded ({', '.join(str(d) for d in founded)})", _date_node(member_node.get("to"), member_node),
+                      "check the membership's 'to' and the organisation's 'founded'")
 
 
 STATUS_CHANGE = Record(
@@ -175,11 +245,13 @@ class EntryType:
     fields: tuple[Field, ...]
     doc: str
     derive_name: Callable[[str], str | None] | None = None
+    check_whole: Callable[[dict, YMap, CheckContext], None] | None = None
+    """Checks that need several fields at once (dates that cannot all be true)."""
 
     @property
     def record(self) -> Record:
         """The type's fields as one record (what a file must be)."""
-        return Record(name=f"{self.name} entry", fields=self.fields)
+        return Record(name=f"{self.name} entry", fields=self.fields, check_whole=self.check_whole)
 
     def url(self, entry_id: str) -> str:
         """Site-relative URL of an entry page, with trailing slash."""
@@ -219,6 +291,7 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
             Field("parent", Ref(("organisation",)), "The body it belongs to (for organs, courts, forces)."),
             Field("members", ListOf(MEMBERSHIP), "Member, observer and other states, with periods and changes."),
         )),
+        check_whole=_check_organisation,
     ),
     EntryType(
         name="event", plural="Events", folder="events", url_prefix="events",

@@ -36,8 +36,11 @@ MAX_DEPTH = 32
 MAX_NODES = 20_000
 """Most nodes (scalars, mappings, sequences) accepted in one file."""
 
+_TOO_DEEP_HINT = "no entry field nests this deeply; check the indentation"
+_EMPTY_HINT = "write the entry's fields, starting with id:, or delete the file"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_SEPARATOR = re.compile("[\u2028\u2029]")
 
 
 @dataclass
@@ -116,7 +119,20 @@ def decode_text(data: bytes, path: str, diagnostics: Diagnostics) -> str | None:
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         name = "NUL byte" if match.group() == "\x00" else f"control character U+{ord(match.group()):04X}"
-        diagnostics.error("yaml.control-char", f"{name} in file", Location(path, line, column))
+        if match.group() == "\x85":
+            name += " (NEXT LINE, which YAML reads as a line break)"
+        diagnostics.error("yaml.control-char", f"{name} in file", Location(path, line, column),
+                          "delete it; it may be invisible in your editor")
+        return None
+    match = _LINE_SEPARATOR.search(text)
+    if match:
+        # Lines counted as editors count them, at "\n" only (PyYAML also breaks lines here).
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        name = "LINE SEPARATOR" if match.group() == "\u2028" else "PARAGRAPH SEPARATOR"
+        diagnostics.error("yaml.line-separator", f"U+{ord(match.group()):04X} {name} in file: YAML reads it as a "
+                          "line break that editors do not show", Location(path, line, column),
+                          "replace it with a space, or with a new line")
         return None
     return text
 
@@ -174,7 +190,7 @@ def _load_checked(text: str, path: str, diagnostics: Diagnostics) -> YNode | Non
         return None
     except RecursionError:
         diagnostics.error(
-            "yaml.too-deep", f"nesting deeper than {MAX_DEPTH} levels", Location(path, 1, 1)
+            "yaml.too-deep", f"nesting deeper than {MAX_DEPTH} levels", Location(path, 1, 1), _TOO_DEEP_HINT
         )
         return None
 
@@ -199,11 +215,13 @@ class _Composer:
         assert isinstance(first, events.StreamStartEvent)
         event = self._next()
         if isinstance(event, events.StreamEndEvent):
-            self.diagnostics.error("yaml.empty", "file holds no YAML document", Location(self.path, 1, 1))
+            self.diagnostics.error("yaml.empty", "file holds no YAML document", Location(self.path, 1, 1),
+                                   _EMPTY_HINT)
             return None
         node = self._node(self._next(), depth=0)
         if isinstance(node, YScalar) and node.plain and not node.value:  # "---" and nothing else
-            self.diagnostics.error("yaml.empty", "file holds no YAML document", Location(self.path, 1, 1))
+            self.diagnostics.error("yaml.empty", "file holds no YAML document", Location(self.path, 1, 1),
+                                   _EMPTY_HINT)
             return None
         self._next()  # DocumentEndEvent
         extra = self._next()
@@ -217,9 +235,10 @@ class _Composer:
     def _node(self, event: events.Event, depth: int) -> YNode:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            self._fail("yaml.too-large", f"more than {MAX_NODES} YAML nodes", event)
+            self._fail("yaml.too-large", f"more than {MAX_NODES} YAML nodes", event,
+                       "split the entry, or shorten its lists")
         if depth > MAX_DEPTH:
-            self._fail("yaml.too-deep", f"nesting deeper than {MAX_DEPTH} levels", event)
+            self._fail("yaml.too-deep", f"nesting deeper than {MAX_DEPTH} levels", event, _TOO_DEEP_HINT)
         if isinstance(event, events.AliasEvent):
             self._fail("yaml.alias", f"alias '*{event.anchor}' is not allowed", event,
                        "write the value out in full")
@@ -254,7 +273,8 @@ class _Composer:
             while not isinstance(key_event := self._next(), events.MappingEndEvent):
                 key = self._node(key_event, depth + 1)
                 if not isinstance(key, YScalar):
-                    self._fail("yaml.complex-key", "mapping keys must be plain strings", key_event)
+                    self._fail("yaml.complex-key", "mapping keys must be plain strings", key_event,
+                               "write a field name before the ':', not a list or mapping ('?' starts a complex key)")
                 value = self._node(self._next(), depth + 1)
                 assert isinstance(key, YScalar)
                 if key.value in seen:

@@ -121,3 +121,31 @@ def test_documented_limits_match_the_code() -> None:
     assert f"| {loader.MAX_ENTRIES:,} |" in doc
     assert f"| {bib.MAX_FILE_BYTES // 1_000_000} MB |" in doc
     assert f"| {bib.MAX_FIELD_CHARS:,} characters |" in doc
+
+
+HINT_ELSEWHERE = re.compile(r"^bib\.|^yaml\.syntax$")
+"""Codes whose hints are being written in other branches (BibTeX hardening, YAML syntax messages)."""
+
+
+def _reports_without_a_hint() -> list[str]:
+    """Reporting calls with a literal code that pass no hint, or a literal ``None``."""
+    missing = []
+    for path in SOURCES:
+        if path.name == "codes.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or _call_name(node) not in REPORTING_CALLS:
+                continue
+            if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+                continue
+            position = 4 if _call_name(node) == "Diagnostic" else 3
+            hint = node.args[position] if len(node.args) > position else next(
+                (k.value for k in node.keywords if k.arg == "hint"), None)
+            if hint is None or (isinstance(hint, ast.Constant) and hint.value is None):
+                if not HINT_ELSEWHERE.match(node.args[0].value):
+                    missing.append(f"{path.relative_to(SOURCE_ROOT.parent)}:{node.lineno} {node.args[0].value}")
+    return missing
+
+
+def test_every_report_gives_a_hint() -> None:
+    assert _reports_without_a_hint() == []

@@ -99,3 +99,18 @@ def test_invalid(text: str, problem: str) -> None:
 @pytest.mark.parametrize("text", ["2000-02-29", "1600-02-29", "2024-02-29"])
 def test_leap_days(text: str) -> None:
     assert parsed(text).lower[1:] == (2, 29)
+
+
+@pytest.mark.parametrize(("text", "earliest", "latest"), [
+    ("2003", (2003, 1, 1), (2003, 12, 31)),
+    ("2003-05", (2003, 5, 1), (2003, 5, 31)),
+    ("2003~", (2002, 1, 1), (2004, 12, 31)),
+    ("2003?", (2002, 1, 1), (2004, 12, 31)),
+    ("1996~/1999", (1995, 1, 1), (1999, 12, 31)),
+    ("199X", (1990, 1, 1), (1999, 12, 31)),
+])
+def test_earliest_and_latest_allow_for_uncertainty(text: str, earliest: tuple, latest: tuple) -> None:
+    value, _ = parse_date(text)
+    assert value is not None
+    assert (value.earliest, value.latest) == (earliest, latest)
+    assert value.earliest <= value.lower and value.upper <= value.latest

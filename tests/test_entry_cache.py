@@ -31,13 +31,13 @@ def project(tmp_path: Path) -> Path:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the entry files actually parsed (not taken from the cache)."""
     calls: list[str] = []
-    real = loader.load_entry
+    real = loader.check_entry
 
     def spy(entry_type, data, path, diagnostics):
         calls.append(path)
         return real(entry_type, data, path, diagnostics)
 
-    monkeypatch.setattr(loader, "load_entry", spy)
+    monkeypatch.setattr(loader, "check_entry", spy)
     return calls
 
 

@@ -93,12 +93,22 @@ def test_invisible_character_is_named_and_located() -> None:
     assert hint and "retype" in hint
 
 
-def test_bidi_override_in_a_multi_line_value_is_located_at_the_value() -> None:
-    value, diagnostics, _ = check(Text(), "|\n  first line\n  sec\u202eond\n")
+@pytest.mark.parametrize("style", ["|", ">", "|-", ">+"])
+def test_bidi_override_in_a_block_value_is_located_on_its_line(style: str) -> None:
+    value, diagnostics, _ = check(Text(), f"{style}\n  first line\n\n  sec\u202eond\n")
     assert value is INVALID
     code, message, line, column, _ = one_error(diagnostics)
     assert code == "schema.invisible-char"
-    assert message == "text contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) after 'first line\nsec'"
+    assert message == "text contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"
+    assert (line, column) == (4, 6)
+
+
+def test_bidi_override_in_a_multi_line_quoted_value_is_located_at_the_value() -> None:
+    value, diagnostics, _ = check(Text(), '"first line\n  sec\u202eond"')
+    assert value is INVALID
+    code, message, line, column, _ = one_error(diagnostics)
+    assert code == "schema.invisible-char"
+    assert message == "text contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) after 'first line sec'"
     assert (line, column) == (1, 4)
 
 
@@ -112,6 +122,9 @@ def test_text_of_the_wrong_shape(written: str, kind: str) -> None:
 # -- ids, languages, enums, booleans ---------------------------------------------------------------------
 
 
+SLUG_HINT = "use lowercase letters a-z, digits and single hyphens, e.g. 'csto' or 'cst-signed-1992'"
+
+
 @pytest.mark.parametrize("written", ["csto", "cst-1992", "a", "1992", "eeu-2015-court"])
 def test_valid_slugs(written: str) -> None:
     value, diagnostics, _ = check(Slug(), written)
@@ -123,7 +136,7 @@ def test_valid_slugs(written: str) -> None:
     [
         ("CSTO", "did you mean 'csto'?"), ("../etc", "did you mean 'etc'?"), ("a/b", "did you mean 'a-b'?"),
         ("a--b", "did you mean 'a-b'?"), ("-a", "did you mean 'a'?"), ("a_b", "did you mean 'a-b'?"),
-        ("'a b'", "did you mean 'a-b'?"), ("ёж", None), ('"..."', None), ("ｃｓｔｏ", None),
+        ("'a b'", "did you mean 'a-b'?"), ("ёж", SLUG_HINT), ('"..."', SLUG_HINT), ("ｃｓｔｏ", SLUG_HINT),
     ],
 )
 def test_invalid_slugs(written: str, hint: str | None) -> None:
@@ -162,7 +175,7 @@ def test_enum_value_and_did_you_mean() -> None:
     assert one_error(diagnostics) == (
         "schema.enum", "'aliance' is not one of: alliance, customs-union, forum", 1, 4, "did you mean 'alliance'?")
     _, diagnostics, _ = check(kinds, "zzz")
-    assert one_error(diagnostics)[4] is None
+    assert one_error(diagnostics)[4] == "write one of the listed values exactly, in lowercase"
 
 
 @pytest.mark.parametrize(("written", "expected"), [("true", True), ("false", False)])
@@ -359,8 +372,15 @@ def test_value_with_escapes_falls_back_to_its_start() -> None:
     assert prose.position(prose.text.index("csto")) == Location(PATH, 1, 4)
 
 
-def test_folded_value_falls_back_to_its_start() -> None:
-    prose = prose_of(">\n  Read\n  [[csto]]\n")
+def test_folded_block_positions_are_exact() -> None:
+    prose = prose_of(">-\n  Read\n  the [[csto]]\n\n    more indented [[cis]]\n  last [[eeu]]\n")
+    assert prose.position(prose.text.index("csto")) == Location(PATH, 3, 9)
+    assert prose.position(prose.text.index("cis")) == Location(PATH, 5, 21)
+    assert prose.position(prose.text.index("eeu")) == Location(PATH, 6, 10)
+
+
+def test_multi_line_quoted_value_falls_back_to_its_start() -> None:
+    prose = prose_of('"Read\n  [[csto]]"')
     assert prose.position(prose.text.index("csto")) == Location(PATH, 1, 4)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -71,18 +72,21 @@ def test_unknown_reference_suggests_an_entry_of_the_wanted_type() -> None:
 
 def test_unknown_reference_of_any_type() -> None:
     _, problems = linked(concept("balance", "related: [nothing-like-it]\n"))
-    assert problems == ["content/concepts/balance.yaml:6:11: error[ref.unknown]: 'nothing-like-it' is not an entry"]
+    assert problems == ["content/concepts/balance.yaml:6:11: error[ref.unknown]: 'nothing-like-it' is not an entry"
+                        " | check the id, or add the entry to content/"]
 
 
 def test_reference_of_the_wrong_type() -> None:
     _, problems = linked(concept("balance"), org("csto", "predecessors: [balance]\n"))
     assert problems == [
-        "content/organisations/csto.yaml:6:16: error[ref.wrong-type]: 'balance' is a concept, not an organisation"]
+        "content/organisations/csto.yaml:6:16: error[ref.wrong-type]: 'balance' is a concept, not an organisation"
+        " | this field takes the id of an organisation"]
 
 
 def test_self_reference() -> None:
     _, problems = linked(org("csto", "parent: csto\n"))
-    assert problems == ["content/organisations/csto.yaml:6:9: error[ref.self]: 'csto' refers to itself"]
+    assert problems == ["content/organisations/csto.yaml:6:9: error[ref.self]: 'csto' refers to itself"
+                        " | remove the reference; an entry's page already shows its own facts"]
 
 
 def test_reference_to_a_file_that_failed_to_load_is_not_reported_again() -> None:
@@ -115,11 +119,30 @@ def test_reference_to_an_alias_says_what_to_write() -> None:
 # -- ids and aliases -------------------------------------------------------------------------------------
 
 
-def test_duplicate_id_across_types_keeps_the_first_type() -> None:
+def test_duplicate_id_across_types_is_reported_on_both_files() -> None:
     site, problems = linked(concept("csto"), org("csto"))
-    assert problems == ["content/concepts/csto.yaml:1:1: error[id.duplicate]: id 'csto' is already used by "
-                        "content/organisations/csto.yaml | ids are unique across all entry types"]
+    hint = " | ids are unique across all entry types; rename one of the files and its id"
+    assert problems == [
+        "content/concepts/csto.yaml:1:1: error[id.duplicate]: id 'csto' is also used by "
+        "content/organisations/csto.yaml" + hint,
+        "content/organisations/csto.yaml:1:1: error[id.duplicate]: id 'csto' is also used by "
+        "content/concepts/csto.yaml" + hint]
     assert site.by_id["csto"].type.name == "organisation"
+
+
+def test_a_duplicate_id_is_read_as_the_type_each_reference_expects() -> None:
+    """A new organisation 'kaz' beside the country 'kaz' breaks no reference to either."""
+    _, problems = linked(country("kaz"), org("kaz"), org("csto", "members:\n  - country: kaz\n    role: member\n"
+                                                              "    sources: [{key: smith2001}]\npredecessors: [kaz]\n"),
+                         event("e", "countries: [kaz]\norganisations: [kaz]\nbody: See [[kaz]].\n"))
+    assert [p.split(": error")[1].split(":")[0] for p in problems] == ["[id.duplicate]", "[id.duplicate]"]
+
+
+def test_a_reference_fitting_none_of_a_duplicate_ids_types_is_the_wrong_type() -> None:
+    _, problems = linked(country("kaz"), concept("kaz"), org("csto", "parent: kaz\n"))
+    assert [p for p in problems if "id.duplicate" not in p] == [
+        "content/organisations/csto.yaml:6:9: error[ref.wrong-type]: 'kaz' is a concept and a country, not an "
+        "organisation | this field takes the id of an organisation"]
 
 
 @pytest.mark.parametrize("reserved", sorted(RESERVED_IDS))
@@ -139,7 +162,8 @@ def test_alias_that_is_a_current_id() -> None:
 def test_alias_claimed_twice() -> None:
     _, problems = linked(org("csto", "aliases: [old]\n"), org("cis", "aliases: [old]\n"))
     assert problems == ["content/organisations/csto.yaml:1:1: error[alias.collision]: alias 'old' is also claimed by "
-                        "content/organisations/cis.yaml"]
+                        "content/organisations/cis.yaml | an id can have been the former id of one entry only; "
+                        "remove it from one of the two"]
 
 
 # -- loops -----------------------------------------------------------------------------------------------
@@ -148,18 +172,51 @@ def test_alias_claimed_twice() -> None:
 def test_predecessor_loop_is_reported_once() -> None:
     _, problems = linked(org("a", "predecessors: [c]\n"), org("b", "predecessors: [a]\n"), org("c", "predecessors: [b]\n"))
     assert problems == ["content/organisations/b.yaml:6:16: error[ref.cycle]: 'predecessors' forms a loop: "
-                        "a -> c -> b -> a"]
+                        "a -> c -> b -> a | an organisation cannot be its own predecessor; remove the reference that "
+                        "closes the loop"]
+
+
+def test_successor_loop() -> None:
+    _, problems = linked(org("a", "successors: [b]\n"), org("b", "successors: [c]\n"), org("c", "successors: [a]\n"))
+    assert problems == ["content/organisations/c.yaml:6:14: error[ref.cycle]: 'successors' forms a loop: "
+                        "a -> b -> c -> a | an organisation cannot be its own successor; remove the reference that "
+                        "closes the loop"]
+
+
+def test_predecessors_and_successors_that_agree_are_not_a_loop() -> None:
+    _, problems = linked(org("a", "successors: [b]\n"), org("b", "predecessors: [a]\nsuccessors: [c]\n"),
+                         org("c", "predecessors: [b]\n"))
+    assert problems == []
+
+
+def test_a_loop_through_predecessors_and_successors_together() -> None:
+    # a is followed by b (a's successors), b by c (c's predecessors), c by a (c's successors).
+    _, problems = linked(org("a", "successors: [b]\n"), org("b"), org("c", "predecessors: [b]\nsuccessors: [a]\n"))
+    assert len(problems) == 1
+    assert "error[ref.cycle]: 'successors' and 'predecessors' form a loop: a -> b -> c -> a" in problems[0]
+    assert "an organisation cannot come both before and after another" in problems[0]
 
 
 def test_parent_loop() -> None:
     _, problems = linked(org("a", "parent: b\n"), org("b", "parent: a\n"))
-    assert problems == ["content/organisations/b.yaml:6:9: error[ref.cycle]: 'parent' forms a loop: a -> b -> a"]
+    assert problems == ["content/organisations/b.yaml:6:9: error[ref.cycle]: 'parent' forms a loop: a -> b -> a"
+                        " | an organisation cannot be part of itself; remove the 'parent' that closes the loop"]
 
 
 def test_a_diamond_is_not_a_loop() -> None:
     _, problems = linked(org("a", "predecessors: [b, c]\n"), org("b", "predecessors: [d]\n"),
                          org("c", "predecessors: [d]\n"), org("d"))
     assert problems == []
+
+
+def test_many_joining_paths_are_searched_in_bounded_time() -> None:
+    """40 layers of two organisations, each naming both of the layer before: 2^40 paths, one pass."""
+    layers = [org(f"l{i}{side}", f"predecessors: [l{i - 1}a, l{i - 1}b]\nsuccessors: [l{i + 1}a]\n" if i else "")
+              for i in range(40) for side in "ab"]
+    start = time.process_time()
+    _, problems = linked(*layers, org("l40a", "predecessors: [l39a]\n"))
+    assert problems == []
+    assert time.process_time() - start < 10  # the search that followed every path took hours
 
 
 def test_a_long_chain_is_not_a_loop() -> None:
@@ -238,3 +295,22 @@ def test_alias_that_is_a_reserved_id() -> None:
     _, problems = linked(org("csto", "aliases: [search]\n"))
     assert problems == ["content/organisations/csto.yaml:1:1: error[alias.collision]: alias 'search' is reserved for a "
                         "generated page | remove it; no entry can have had this id"]
+
+
+# -- files that are not entries ----------------------------------------------------------------------------
+
+
+def test_a_mapping_with_no_field_is_refused_without_quoting_it() -> None:
+    diagnostics = Diagnostics()
+    text = "root: x:0:0:root:/root:/bin/bash\ndaemon: x:1:1:daemon\n"
+    assert load_entry(TYPES_BY_FOLDER["concepts"], text.encode(), "content/concepts/p.yaml", diagnostics) is None
+    assert [str(d) for d in diagnostics.sorted()] == [
+        "content/concepts/p.yaml:1:1: error[schema.type]: the file is not a concept entry: none of its keys is a field"
+        "\n  hint: write one 'field: value' per line, starting with id:"]
+
+
+def test_an_entry_with_misspelt_keys_is_still_told_what_to_write() -> None:
+    diagnostics = Diagnostics()
+    text = "Id: balance\nnmae: Balancing\n"
+    assert load_entry(TYPES_BY_FOLDER["concepts"], text.encode(), "content/concepts/balance.yaml", diagnostics) is None
+    assert "unknown field 'Id'" in diagnostics.report() and "did you mean 'name'?" in diagnostics.report()

@@ -40,6 +40,8 @@ BIB = """@book{smith2001,
 ENTRIES = {
     "organisations/tso.yaml": "id: tso\nname: Test Security Organisation\nkind: alliance\n"
                               "summary: A test alliance.\nsources:\n  - key: smith2001\n",
+    "organisations/tso-next.yaml": "id: tso-next\nname: Next Test Organisation\nkind: alliance\n"
+                                   "summary: A test alliance.\nsources:\n  - key: smith2001\n",
     "countries/kaz.yaml": "id: kaz\nsummary: A test country.\nsources:\n  - key: smith2001\n",
     "concepts/balance.yaml": "id: balance\nname: Balancing\nsummary: A test concept.\ndefinition:\n"
                              "  text: Joining others against a stronger power.\n  sources: [{key: smith2001}]\n"
@@ -82,7 +84,9 @@ def example(field_type: FieldType, counter: Iterator[int]) -> str:
     if isinstance(field_type, Cite):
         return "smith2001"
     if isinstance(field_type, Ref):
-        wanted = field_type.types or ("organisation",)
+        wanted = field_type.types or ("concept",)
+        if wanted == ("organisation",) and next(counter) % 2:
+            return "tso-next"  # so that 'predecessors' and 'successors' name different organisations
         return next(EXISTING[t] for t in wanted if t in EXISTING)
     if isinstance(field_type, Slug):
         return f"former-id-{next(counter)}"

@@ -174,8 +174,13 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing() -> None:
         (b"\xff\xfei\x00d\x00", ("yaml.encoding", 1, 1, "invalid UTF-8 byte 0xff")),
         (b"id: x\nname: a\x00b\n", ("yaml.control-char", 2, 8, "NUL byte in file")),
         (b"id: x\x1b[31m\n", ("yaml.control-char", 1, 6, "control character U+001B in file")),
-        ("id: x\u0085y\n".encode(), ("yaml.control-char", 1, 6, "control character U+0085 in file")),
+        ("id: x\u0085y\n".encode(), ("yaml.control-char", 1, 6,
+                                         "control character U+0085 (NEXT LINE, which YAML reads as a line break) in file")),
         (b"id: x\x7f\n", ("yaml.control-char", 1, 6, "control character U+007F in file")),
+        ("id: x\nname: a\u2028b\n".encode(), ("yaml.line-separator", 2, 8, "U+2028 LINE SEPARATOR in file: YAML "
+                                                "reads it as a line break that editors do not show")),
+        ("# note\u2029id: x\n".encode(), ("yaml.line-separator", 1, 7, "U+2029 PARAGRAPH SEPARATOR in file: YAML "
+                                           "reads it as a line break that editors do not show")),
     ],
 )
 def test_bad_bytes(data: bytes, expected: tuple) -> None:

@@ -43,6 +43,7 @@ from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, d
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 _CACHE_VERSION = "1"
+_UNKNOWN_KEY_HINT = "add the work to a .bib file in bibliography/"
 
 
 @dataclass
@@ -223,7 +224,8 @@ class CitationFormatter:
         except OSError:
             found.append(Diagnostic("cite.style", f"unknown CSL style '{style}' (no file {path.name})",
                                     Location(str(path.parent.name) + "/" + path.name), Severity.ERROR,
-                                    did_you_mean(style, [p.stem for p in path.parent.glob("*.csl")])))
+                                    did_you_mean(style, [p.stem for p in path.parent.glob("*.csl")])
+                                    or "add the .csl file to the styles folder, or configure another style"))
             return None
 
     def _cluster_items(self, cluster: list[CiteItem], found: list[Diagnostic]) -> list[dict[str, Any]]:
@@ -232,12 +234,13 @@ class CitationFormatter:
             if item.key not in self.bib.entries:
                 found.append(Diagnostic("cite.unknown-key", f"citation of unknown key '{item.key}'",
                                         Location("bibliography"), Severity.ERROR,
-                                        did_you_mean(item.key, self.bib.entries)))
+                                        did_you_mean(item.key, self.bib.entries) or _UNKNOWN_KEY_HINT))
                 continue
             if item.label is not None and item.label not in LOCATOR_LABELS:
                 found.append(Diagnostic("cite.label", f"unknown locator label '{item.label}' for '{item.key}'",
                                         Location("bibliography"), Severity.ERROR,
-                                        did_you_mean(item.label, LOCATOR_LABELS)))
+                                        did_you_mean(item.label, LOCATOR_LABELS)
+                                        or f"use one of: {', '.join(LOCATOR_LABELS)}"))
             items.append(item.to_csl())
         return items
 
@@ -256,7 +259,7 @@ class CitationFormatter:
             if key not in self.bib.entries:
                 found.append(Diagnostic("cite.unknown-key", f"reference to unknown key '{key}'",
                                         Location("bibliography"), Severity.ERROR,
-                                        did_you_mean(key, self.bib.entries)))
+                                        did_you_mean(key, self.bib.entries) or _UNKNOWN_KEY_HINT))
         csl_clusters = [self._cluster_items(cluster, found) for cluster in clusters]
         plan = _Plan.for_bibliography(self.bib, len(clusters))
         for index, style in enumerate(self.styles):
@@ -332,7 +335,8 @@ class CitationFormatter:
             return
         for message in response.get("errors", []):
             found.append(Diagnostic("cite.engine", f"citeproc-js: {message}",
-                                    Location("generator/citeproc/runner.js"), Severity.ERROR))
+                                    Location("generator/citeproc/runner.js"), Severity.ERROR,
+                                    "check the cited entry's fields in bibliography/, or the CSL style"))
         for job in plan.jobs:
             result = response["results"].get(job.style)
             if isinstance(result, dict):
