@@ -343,8 +343,9 @@ def _macro_problems(node: LatexMacroNode, found: list[LatexProblem]) -> None:
         found.append(LatexProblem("bib.latex", f"unsupported LaTeX command '\\{name}'", _UNSUPPORTED_HINT))
         return
     if _missing_argument(node):
+        example = "\\href{https://...}{text}" if name == "href" else f"\\{name}{{...}}"
         found.append(LatexProblem("bib.latex", f"LaTeX command '\\{name}' has no argument",
-                                  f"write its argument in braces: \\{name}{{...}}"))
+                                  f"write its argument in braces: {example}"))
         return
     args = _args(node)
     if name in _URL_ARG or name == "href":
@@ -370,8 +371,8 @@ def latex_problems(value: str) -> list[LatexProblem]:
         return []
     depth = nesting_depth(value)
     if depth > MAX_NESTING:
-        return [LatexProblem("bib.too-deep", f"braces nested {depth} levels deep; the limit is {MAX_NESTING}",
-                             "remove the extra braces: one pair protects a word from case changes")]
+        return [LatexProblem("bib.too-deep", f"braces and environments nested {depth} levels deep; the limit is "
+                             f"{MAX_NESTING}", "remove the extra braces: one pair protects a word from case changes")]
     found: list[LatexProblem] = []
     log = _ConversionLog()
     logger = logging.getLogger("pylatexenc")
@@ -382,7 +383,7 @@ def latex_problems(value: str) -> list[LatexProblem]:
         skipped = _dropped(value, nodes, 0, len(value))
         if skipped and not found:
             found.append(LatexProblem("bib.latex", f"cannot read '{skipped.strip()[:40]}' (a closing command or "
-                                      "brace without its opening?)", "remove it, or write \\} for a literal brace"))
+                                      "brace without its opening?)", "remove it, or add what it closes"))
         if not found:
             _Walker(rich=False, protect=False).text(_nodes(value))
             _Walker(rich=True, protect=True).text(_nodes(value))

@@ -391,7 +391,7 @@ class _Loader:
                 return True
             code = "bib.doi" if name == "doi" else "bib.url"
             hint = ("write the DOI itself, such as 10.1234/abcd" if name == "doi"
-                    else "link only to http(s) addresses (the field is left out)")
+                    else "write the address with http:// or https://")
             self.error(code, f"{where}: {problem} (field dropped)", location, hint=hint)
             return False
         problems = latex_problems(value)
@@ -417,55 +417,76 @@ class _Loader:
         rejected: set[str] = set()
         done: set[str] = set()
 
-        def resolve(raw: _RawEntry, chain: list[str]) -> bool:
-            if raw.key in done:
-                return raw.key not in rejected
-            parent_key = raw.fields.get("crossref")
-            if parent_key is None:
-                done.add(raw.key)
-                return True
-            parent_key = latex_to_text(parent_key)
-            location = raw.field_locations.get("crossref", raw.location)
-            if parent_key in chain or parent_key == raw.key:
-                cycle = (chain[chain.index(parent_key):] if parent_key in chain else []) + [raw.key]
-                loop = " -> ".join(cycle + [parent_key])
-                for member in cycle:
-                    member_raw = by_key[member]
-                    if member not in rejected:
-                        rejected.add(member)
-                        done.add(member)
-                        self.error("bib.crossref-cycle", f"crossref cycle {loop} (entry '{member}' rejected)",
-                                   member_raw.field_locations.get("crossref", member_raw.location),
-                                   hint="a crossref names the parent work (the book of a chapter); remove the "
-                                        "crossref that points back down the chain")
-                return False
-            parent = by_key.get(parent_key)
-            if parent is None:
-                rejected.add(raw.key)
-                done.add(raw.key)
-                self.error("bib.crossref-missing",
-                           f"crossref '{parent_key}' of '{raw.key}' names no entry (entry rejected)", location,
-                           hint=did_you_mean(parent_key, by_key))
-                return False
-            if not resolve(parent, chain + [raw.key]):
-                if raw.key not in rejected:
+        def parent_key_of(raw: _RawEntry) -> str | None:
+            value = raw.fields.get("crossref")
+            return None if value is None else latex_to_text(value)
+
+        def reject_cycle(cycle: list[str], loop: str) -> None:
+            for member in cycle:
+                member_raw = by_key[member]
+                if member not in rejected:
+                    rejected.add(member)
+                    done.add(member)
+                    self.error("bib.crossref-cycle", f"crossref cycle {loop} (entry '{member}' rejected)",
+                               member_raw.field_locations.get("crossref", member_raw.location),
+                               hint="a crossref names the parent work (the book of a chapter); remove the "
+                                    "crossref that points back down the chain")
+
+        def resolve(start: _RawEntry) -> None:
+            # Climb the chain to its top (iteratively: chains may be long), then fill it downwards.
+            path: list[_RawEntry] = []
+            on_path: dict[str, int] = {}
+            raw = start
+            while True:
+                if raw.key in done:
+                    ok = raw.key not in rejected
+                    break
+                parent_key = parent_key_of(raw)
+                if parent_key is None:
+                    done.add(raw.key)
+                    ok = True
+                    break
+                if parent_key in on_path or parent_key == raw.key:
+                    chain = [entry.key for entry in path]
+                    cycle = (chain[on_path[parent_key]:] if parent_key in on_path else []) + [raw.key]
+                    reject_cycle(cycle, " -> ".join(cycle + [parent_key]))
+                    ok = False
+                    break
+                parent = by_key.get(parent_key)
+                if parent is None:
                     rejected.add(raw.key)
                     done.add(raw.key)
                     self.error("bib.crossref-missing",
-                               f"crossref '{parent_key}' of '{raw.key}' was rejected (entry rejected)", location)
-                return False
-            for name, value in parent.fields.items():
-                if name in _NOT_INHERITED or name in raw.fields:
+                               f"crossref '{parent_key}' of '{raw.key}' names no entry (entry rejected)",
+                               raw.field_locations.get("crossref", raw.location), hint=did_you_mean(parent_key, by_key))
+                    ok = False
+                    break
+                on_path[raw.key] = len(path)
+                path.append(raw)
+                raw = parent
+            for child in reversed(path):
+                if child.key in done:
+                    ok = child.key not in rejected
                     continue
-                raw.fields[name] = value
-                raw.field_locations.setdefault(name, parent.field_locations.get(name, parent.location))
-            if raw.entry_type in _IN_BOOK_TYPES and "booktitle" not in raw.fields and "title" in parent.fields:
-                raw.fields["booktitle"] = parent.fields["title"]
-            done.add(raw.key)
-            return True
+                parent_key = parent_key_of(child) or ""
+                done.add(child.key)
+                if not ok:
+                    rejected.add(child.key)
+                    self.error("bib.crossref-missing",
+                               f"crossref '{parent_key}' of '{child.key}' was rejected (entry rejected)",
+                               child.field_locations.get("crossref", child.location))
+                    continue
+                parent = by_key[parent_key]
+                for name, value in parent.fields.items():
+                    if name in _NOT_INHERITED or name in child.fields:
+                        continue
+                    child.fields[name] = value
+                    child.field_locations.setdefault(name, parent.field_locations.get(name, parent.location))
+                if child.entry_type in _IN_BOOK_TYPES and "booktitle" not in child.fields and "title" in parent.fields:
+                    child.fields["booktitle"] = parent.fields["title"]
 
         for raw in by_key.values():
-            resolve(raw, [])
+            resolve(raw)
         return rejected
 
     def cited_in(self, raw: _RawEntry, keys: set[str]) -> list[tuple[str, str | None]]:

@@ -45,9 +45,9 @@ def url_problem(value: str) -> str | None:
     if text.startswith("//"):
         return f"'{_shown(text)}' is a scheme-relative address; write it with https://"
     scheme = _SCHEME.match(text)
-    if scheme:
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
         return f"'{_shown(text)}' has the scheme '{scheme.group(1).lower()}:'; only http and https are linked"
-    return f"'{_shown(text)}' is not an absolute http(s) URL"
+    return f"'{_shown(text)}' is not an absolute http(s) URL with a host"
 
 
 def doi_problem(value: str) -> str | None:
