@@ -124,7 +124,11 @@ def hostile_bib(rng: random.Random) -> bytes:
     """A .bib file written to break the BibTeX path: LaTeX, nesting, macro chains, URLs."""
     out: list[str] = []
     macros = [f"m{i}" for i in range(rng.randint(0, 30))]
+    doubling = rng.random() < 0.3
     for index, name in enumerate(macros):  # chains, doublings, loops (a macro may use any macro)
+        if doubling and index:
+            out.append(f"@string{{{name} = {macros[index - 1]} # {macros[index - 1]}}}")
+            continue
         earlier = macros[:index + 1] if rng.random() < 0.1 else macros[:index]
         parts = [rng.choice(earlier) for _ in range(rng.choice([1, 2, 2, 3]))] if earlier else []
         parts.append("{" + rng.choice(["ab", "", "x" * rng.randint(0, 3000)]) + "}")
