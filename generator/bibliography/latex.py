@@ -93,6 +93,18 @@ _WALKER_CONTEXT.add_context_category(
 )
 _TEXT_CONTEXT = _text_context_db().filter_context()
 _l2t = LatexNodes2Text(latex_context=_TEXT_CONTEXT, math_mode="verbatim", strict_latex_spaces=False)
+_PYLATEXENC_LOG = logging.getLogger("pylatexenc")
+
+
+class _ConversionLog(logging.Handler):
+    """Collects what pylatexenc logs while converting (it logs a failed substitution instead of raising)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 @lru_cache(maxsize=4096)
@@ -254,22 +266,34 @@ def _is_plain(value: str) -> bool:
     return _LATEX_SYNTAX.search(value) is None
 
 
-def _convert(value: str, walker: _Walker) -> str:
-    if _is_plain(value) or nesting_depth(value) > MAX_NESTING:
-        return _normalise_space(value)
-    try:
-        return _normalise_space(walker.text(_nodes(value)))
-    except Exception:  # noqa: BLE001 - third-party code on contributed text: keep the text as written
-        return _normalise_space(value)
-
-
 @lru_cache(maxsize=65536)
+def _converted(value: str, rich: bool, protect: bool) -> str | None:
+    """The conversion, or ``None`` when it is refused (too deep) or pylatexenc fails on the value.
+
+    pylatexenc logs some failures (a replacement that lacks its arguments) instead of
+    raising; those count as failures too, so the answer is the same whatever is cached.
+    """
+    if nesting_depth(value) > MAX_NESTING:
+        return None
+    log = _ConversionLog()
+    _PYLATEXENC_LOG.addHandler(log)
+    try:
+        text = _normalise_space(_Walker(rich=rich, protect=protect).text(_nodes(value)))
+    except Exception:  # noqa: BLE001 - third-party code on contributed text: the caller keeps the text
+        return None
+    finally:
+        _PYLATEXENC_LOG.removeHandler(log)
+    return None if log.messages else text
+
+
 def latex_to_text(value: str) -> str:
     """Plain Unicode for display: ``M\\"{u}ller -- {CIS}`` -> ``Müller – CIS``."""
-    return _convert(value, _Walker(rich=False, protect=False))
+    if _is_plain(value):
+        return _normalise_space(value)
+    converted = _converted(value, False, False)
+    return _normalise_space(value) if converted is None else converted
 
 
-@lru_cache(maxsize=65536)
 def latex_to_rich(value: str, protect: bool = True) -> str:
     """CSL-JSON rich text: ``\\emph{x} {CIS}`` -> ``<i>x</i> <span class="nocase">CIS</span>``.
 
@@ -277,7 +301,10 @@ def latex_to_rich(value: str, protect: bool = True) -> str:
         value: the field value without its outer delimiters.
         protect: mark top-level brace groups as ``nocase`` (titles); off for names and numbers.
     """
-    return _convert(value, _Walker(rich=True, protect=protect))
+    if _is_plain(value):
+        return _normalise_space(value)
+    converted = _converted(value, True, protect)
+    return _normalise_space(value) if converted is None else converted
 
 
 def strip_outer_braces(value: str) -> str:
@@ -296,17 +323,6 @@ class LatexProblem:
 
 _UNSUPPORTED_HINT = ("write the text itself (any Unicode character may be typed directly); supported are accents, "
                      "symbols, \\emph, \\textbf, \\textsc, \\textsuperscript, \\mkbibquote, \\url and \\href")
-
-
-class _ConversionLog(logging.Handler):
-    """Collects what pylatexenc logs while converting (it logs a failed substitution instead of raising)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def _dropped(value: str, nodes: tuple[LatexNode, ...] | list[LatexNode], start: int, end: int) -> str | None:
@@ -374,9 +390,6 @@ def latex_problems(value: str) -> list[LatexProblem]:
         return [LatexProblem("bib.too-deep", f"braces and environments nested {depth} levels deep; the limit is "
                              f"{MAX_NESTING}", "remove the extra braces: one pair protects a word from case changes")]
     found: list[LatexProblem] = []
-    log = _ConversionLog()
-    logger = logging.getLogger("pylatexenc")
-    logger.addHandler(log)
     try:
         nodes = _parsed(value)
         _node_problems(nodes, found)
@@ -384,14 +397,8 @@ def latex_problems(value: str) -> list[LatexProblem]:
         if skipped and not found:
             found.append(LatexProblem("bib.latex", f"cannot read '{skipped.strip()[:40]}' (a closing command or "
                                       "brace without its opening?)", "remove it, or add what it closes"))
-        if not found:
-            _Walker(rich=False, protect=False).text(_nodes(value))
-            _Walker(rich=True, protect=True).text(_nodes(value))
+        if not found and (_converted(value, False, False) is None or _converted(value, True, True) is None):
+            found.append(LatexProblem("bib.latex", "cannot convert the LaTeX", _UNSUPPORTED_HINT))
     except Exception as exc:  # noqa: BLE001 - pylatexenc is third-party code: report, never crash
-        found.append(LatexProblem("bib.latex", f"cannot convert the LaTeX ({type(exc).__name__})", _UNSUPPORTED_HINT))
-    finally:
-        logger.removeHandler(log)
-    if log.messages and not found:
-        found.append(LatexProblem("bib.latex", f"cannot convert the LaTeX ({log.messages[0].strip()})",
-                                  _UNSUPPORTED_HINT))
+        found.append(LatexProblem("bib.latex", f"cannot read the LaTeX ({type(exc).__name__})", _UNSUPPORTED_HINT))
     return found
