@@ -29,8 +29,8 @@ braces deeper than :data:`MAX_NESTING` are problems.
 
 from __future__ import annotations
 
-import re
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 

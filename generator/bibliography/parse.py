@@ -54,7 +54,7 @@ from bibtexparser import model as bp
 
 from generator.bibliography.csl import ENTRY_TYPES, VERBATIM_FIELDS, to_csl
 from generator.bibliography.latex import latex_problems, latex_to_text, strip_outer_braces
-from generator.bibliography.macros import MONTH_MACROS, Macros
+from generator.bibliography.macros import Macros
 from generator.bibliography.model import BibEntry, Bibliography
 from generator.bibliography.slug import source_slug
 from generator.bibliography.urls import URL_FIELDS, doi_problem, eprint_problem, url_problem
@@ -528,7 +528,13 @@ class _Loader:
                 self.error("bib.value", f"{message} in '{raw.key}'",
                            raw.field_locations.get(field_name, raw.location))
 
-            csl = to_csl(raw.key, raw.entry_type, raw.fields, problem)
+            try:
+                csl = to_csl(raw.key, raw.entry_type, raw.fields, problem)
+            except Exception as exc:  # noqa: BLE001 - one entry the converter fails on must not hide the rest
+                self.error("bib.value", f"entry '{raw.key}' cannot be converted to CSL-JSON ({type(exc).__name__}: "
+                           f"{str(exc)[:80]}); entry rejected", raw.location,
+                           hint="simplify the entry's fields, and report the entry as a bug in the generator")
+                continue
             display = {
                 name: (value.strip() if name in VERBATIM_FIELDS else latex_to_text(value))
                 for name, value in raw.fields.items()

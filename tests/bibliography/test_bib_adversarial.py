@@ -147,3 +147,21 @@ def _balanced(value: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
+
+
+def test_an_entry_the_converter_fails_on_is_reported_and_the_others_load(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.bibliography.parse as parse
+
+    real = parse.to_csl
+
+    def failing(key: str, *args: object, **kwargs: object) -> dict:
+        if key == "bad":
+            raise IndexError("list index out of range")
+        return real(key, *args, **kwargs)
+
+    monkeypatch.setattr(parse, "to_csl", failing)
+    entries, diagnostics = load(tmp_path, "@misc{bad, title = {A}}\n@misc{good, title = {B}}\n")
+    assert list(entries) == ["good"]
+    assert [(d.code, d.location.line) for d in diagnostics] == [("bib.value", 1)]
+    assert "IndexError" in diagnostics.items[0].message
