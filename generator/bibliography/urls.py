@@ -26,7 +26,7 @@ URL_FIELDS = frozenset({"url", "pdf"})
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"'`/?#\\]+(?:[/?#][^\s<>\"'`]*)?$", re.IGNORECASE)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI = re.compile(r"^10\.\d{4,9}/[^\s\"'`\\]+$")  # printable; no quotes or backslashes
 #: ``prefix:`` forms of eprint identifiers that are not URL schemes.
 _IDENTIFIER_PREFIXES = frozenset({"arxiv", "hdl", "doi", "urn", "pmid", "pmcid", "pmc", "jstor", "isbn", "issn",
                                   "oai", "ark", "ssrn", "repec"})
