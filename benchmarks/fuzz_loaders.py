@@ -7,17 +7,22 @@
 Seeds are every entry file and .bib file of the project and of the test scenarios.
 Each iteration applies a few random mutations (byte flips, insertions of tokens that
 matter to YAML or BibTeX, deleted/duplicated/re-indented lines, splices of two
-seeds) and feeds the result to :func:`generator.loader.check_entry` (then, if the entry loads,
+seeds), or, for a third of the BibTeX inputs, writes a hostile file from scratch
+(:func:`hostile_bib`: LaTeX commands known and unknown, deep nesting, ``@string``
+chains, doublings and loops, URLs of every scheme, control characters), and feeds the result to :func:`generator.loader.check_entry` (then, if the entry loads,
 to the linker and the prose renderer) or :func:`generator.bibliography.load_bibliography`. A crash is any exception, any
 diagnostic whose code is not in :data:`generator.codes.CODES`, a rejected input
-without an error, or an input taking longer than ``--timeout`` seconds. Crashing
+without an error, an input taking longer than ``--timeout`` seconds, or a loaded BibTeX
+entry whose CSL-JSON or exports hold a control character or a non-http(s) URL. Crashing
 inputs are written to ``--out`` with their traceback; the exit status is 1 if any.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import re
 import signal
 import sys
 import tempfile
@@ -29,9 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.bibliography import load_bibliography  # noqa: E402
+from generator.bibliography import Bibliography, load_bibliography, to_bibtex, to_csl_json, to_ris  # noqa: E402
 from generator.codes import CODES  # noqa: E402
 from generator.diagnostics import Diagnostic, Diagnostics  # noqa: E402
+from generator.escaping import safe_url  # noqa: E402
 from generator.linker import link  # noqa: E402
 from generator.loader import Remains, check_entry  # noqa: E402
 from generator.prose import render  # noqa: E402
@@ -49,7 +55,23 @@ BIB_TOKENS = [
     b"{\\", b"\\'", b"$", b"~", b"crossref = {", b"date = {", b"author = {", b" and ", b"others", b"\x00", b"\xff",
     b"\xef\xbb\xbf", b"\r\n", b"@book{", b"@article{x,", b"}}}}", b"{{{{", b"\\emph{", b"\\url{", b"--",
     b"2002-02-30", b"1999/1996", b"citedin = {", b"keywords = {", b"\t", b"@misc{x,\n  title = {T},\n}\n",
+    b"\\href{", b"\\href{javascript:alert(1)}{x}", b"\\url{//evil}", b"\\today", b"\\cite{x}", b"\\begin{itemize}",
+    b"\\end{x}", b"\\verb|", b"\\def\\x", b"\\frac", b"\\sqrt", b"\\item", b"\\\\", b"\\(", b"\\)", b"\\input{x}",
+    b"{" * 40, b"\\emph{" * 40, b"@string{a = b # b}\n", b"@string{b = a}\n", b"@string{loop = loop}\n",
+    b"url = { JavaScript:x},", b"doi = {x},", b"\x1b", b"\x07", b"\xc2\x85",
 ]
+#: LaTeX for :func:`hostile_bib`: supported, unsupported, malformed.
+LATEX_PIECES = [
+    "x", "CIS", " ", "--", "~", "\\&", "\\%", "%", "$x^2$", "$", "\\(", "\\)", "\\[", "\\]", "\\\\", "\\ss", "\\\"u",
+    "\\\"", "\\'{E}", "\\v", "\\c{c}", "\\emph", "\\emph{", "\\textbf{", "\\textsc{", "\\textsuperscript{",
+    "\\mkbibquote{", "\\enquote{", "\\foreignlanguage{russian}{", "\\href{https://example.org}{", "\\href{",
+    "\\href{javascript:alert(1)}{", "\\url{", "\\url{data:x}", "\\nolinkurl{//x}", "\\today", "\\cite{k}",
+    "\\begin{itemize}", "\\end{itemize}", "\\item", "\\verb|x|", "\\def\\x{y}", "\\frac{1}", "\\sqrt",
+    "\\includegraphics{x}", "\\input{/etc/passwd}", "\\footnote{", "\\noopsort{", "\\S", "\\textcolor{red}{",
+    "\\hspace{", "{", "}", "\\{", "\\}", "\\", "\\@", "\\-",
+]
+SCHEMES = ["http://", "https://", "HTTPS://", " https://", "javascript:", " JavaScript:", "data:", "vbscript:", "//",
+           "ftp://", "", "doi:", "10.1234/", "arXiv:"]
 
 
 def seeds() -> tuple[list[tuple[str, str, bytes]], list[bytes]]:
@@ -98,6 +120,64 @@ def mutate(data: bytes, tokens: list[bytes], others: list[bytes], rng: random.Ra
     return bytes(buf)
 
 
+def hostile_bib(rng: random.Random) -> bytes:
+    """A .bib file written to break the BibTeX path: LaTeX, nesting, macro chains, URLs."""
+    out: list[str] = []
+    macros = [f"m{i}" for i in range(rng.randint(0, 30))]
+    doubling = rng.random() < 0.3
+    for index, name in enumerate(macros):  # chains, doublings, loops (a macro may use any macro)
+        if doubling and index:
+            out.append(f"@string{{{name} = {macros[index - 1]} # {macros[index - 1]}}}")
+            continue
+        earlier = macros[:index + 1] if rng.random() < 0.1 else macros[:index]
+        parts = [rng.choice(earlier) for _ in range(rng.choice([1, 2, 2, 3]))] if earlier else []
+        parts.append("{" + rng.choice(["ab", "", "x" * rng.randint(0, 3000)]) + "}")
+        rng.shuffle(parts)
+        out.append(f"@string{{{name} = {' # '.join(parts)}}}")
+    for number in range(rng.randint(1, 8)):
+        fields = []
+        for field in rng.sample(["title", "author", "note", "howpublished", "journal", "url", "doi", "eprint", "pdf",
+                                 "publisher", "crossref", "booktitle"], rng.randint(1, 6)):
+            if field in ("url", "doi", "eprint", "pdf"):
+                value = "{" + rng.choice(SCHEMES) + rng.choice(["example.org/x", "alert(1)", "", "x y"]) + "}"
+            elif field == "crossref":
+                value = "{k" + str(rng.randrange(8)) + "}"
+            elif macros and rng.random() < 0.3:
+                value = " # ".join(rng.choice(macros + ["jan"]) for _ in range(rng.randint(1, 3)))
+            else:
+                depth = rng.choice([0, 1, 2, 5, 31, 32, 33, 200, 3000])
+                pieces = "".join(rng.choice(LATEX_PIECES) for _ in range(rng.randint(1, 12)))
+                value = "{" + "{" * depth + pieces + "}" * depth + "}"
+            fields.append(f"  {field} = {value},")
+        out.append(f"@{rng.choice(['book', 'misc', 'incollection', 'article'])}{{k{number},\n" + "\n".join(fields) + "\n}")
+    text = "\n\n".join(out) + "\n"
+    if rng.random() < 0.1:
+        position = rng.randrange(len(text) + 1)
+        text = text[:position] + rng.choice(["\x00", "\x1b", "\x07", "\x7f", "\x85", "\x9b"]) + text[position:]
+    return text.encode("utf-8")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def check_entries(bibliography: Bibliography) -> str | None:
+    """Every loaded entry converts and exports without control characters or a non-http(s) URL."""
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+        return [text for item in items for text in strings(item)]
+
+    for key, entry in bibliography.entries.items():
+        json.loads(to_csl_json(entry))
+        outputs = [to_bibtex(entry), to_ris(entry), *strings(entry.csl), *entry.fields.values(), entry.raw_bibtex]
+        if any(_CONTROL.search(text) for text in outputs):
+            return f"control character published for '{key}'"
+        if "URL" in entry.csl and not safe_url(entry.csl["URL"]):
+            return f"URL {entry.csl['URL']!r} of '{key}' is not http(s)"
+    return None
+
+
 class Hang(Exception):
     pass
 
@@ -137,9 +217,7 @@ def run_bib(data: bytes, workdir: Path) -> str | None:
     path.write_bytes(data)
     diagnostics = Diagnostics()
     bibliography = load_bibliography([path], workdir, diagnostics)
-    for key, entry in bibliography.entries.items():
-        entry.csl  # noqa: B018 - converting to CSL-JSON is part of loading
-    return check_diagnostics(diagnostics)
+    return check_diagnostics(diagnostics) or check_entries(bibliography)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
                 if rng.random() < 0.1:
                     folder = rng.choice(ENTRY_TYPES).folder
                 data = mutate(seed, YAML_TOKENS, yaml_bytes, rng)
+            elif rng.random() < 0.33:
+                folder, name, data = "", "", hostile_bib(rng)
             else:
                 folder, name, data = "", "", mutate(rng.choice(bib_seeds), BIB_TOKENS, bib_seeds, rng)
             counts[kind] += 1

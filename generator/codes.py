@@ -84,6 +84,18 @@ CODES: dict[str, str] = {
     "bib.value": "A field value is malformed (a date, a name list...).",
     "bib.citedin": "The `citedin` field is malformed.",
     "bib.slug-collision": "Two keys map to the same source URL.",
+    "bib.control-char": "A `.bib` file contains a NUL byte, an escape or another control character "
+                        "(tab, newline and carriage return are allowed).",
+    "bib.macro-cycle": "A `@string` macro is recursive: it uses itself, directly or through other macros.",
+    "bib.macro-too-deep": "`@string` macros use other macros more deeply than the limit allows.",
+    "bib.macro-too-long": "A `@string` macro expands to more characters than a field may hold, or all macro "
+                          "expansions together exceed their limit (checked before anything is expanded).",
+    "bib.latex": "A field holds LaTeX the site cannot convert (an unknown command such as `\\today` or `\\cite`, "
+                 "an environment, a command without its argument); the field is left out.",
+    "bib.too-deep": "A BibTeX field nests braces (or environments) more deeply than the limit allows.",
+    "bib.url": "A URL (`url`, `pdf`, `eprint`, `\\url{}`, `\\href{}`) is not an absolute http(s) URL "
+               "(`javascript:`, `data:`, `//host` and relative addresses are refused).",
+    "bib.doi": "A `doi` field is not a DOI (`10.<registrant>/<suffix>`, optionally written `doi:` or as a doi.org URL).",
     # citations
     "cite.unknown": "A citation key is not in `bibliography/`.",
     "cite.unknown-key": "The formatter was asked for a key that is not in the bibliography.",

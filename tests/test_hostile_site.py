@@ -65,10 +65,12 @@ HOSTILE_BIB = r"""
   title = {<script>alert('b3')</script> {{ 7*7 }} \emph{<iframe src=javascript:alert('b4')>}},
   journaltitle = {<svg onload=alert('b5')>},
   date = {1999},
-  url = {javascript:alert('b6')},
-  doi = {"><script>alert('b7')</script>},
+  howpublished = {javascript:alert('b6')},
+  note = {"><script>alert('b7')</script>},
 }
 """
+# A javascript: url or a doi that is not a DOI is refused by `check` (bib.url, bib.doi: see
+# tests/cases/bib-url-javascript and bib-doi-not-a-doi), so here the payloads are plain text.
 
 
 class Audit(HTMLParser):

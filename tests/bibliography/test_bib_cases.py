@@ -1,7 +1,15 @@
-"""Scenario folders: each ``cases/<name>/`` holds .bib files and the exact diagnostics expected."""
+"""Scenario folders: each ``cases/<name>/`` holds .bib files and the exact diagnostics expected.
+
+Files that should not be committed as they are (control characters) are described in the
+case's ``recipe.json``, in the format of ``tests/cases`` (see ``tests/test_scenarios.py``),
+and written to a temporary folder by the test.
+"""
 
 from __future__ import annotations
 
+import codecs
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,10 +24,23 @@ CASES = Path(__file__).resolve().parent / "cases"
 SCENARIOS = sorted(path for path in CASES.iterdir() if path.is_dir())
 
 
+def materialise(case: Path, target: Path) -> Path:
+    """The case's folder as it is, or a copy with the files its ``recipe.json`` describes."""
+    recipe_path = case / "recipe.json"
+    if not recipe_path.is_file():
+        return case
+    shutil.copytree(case, target, ignore=shutil.ignore_patterns("expected.txt", "recipe.json"))
+    for spec in json.loads(recipe_path.read_text(encoding="utf-8"))["files"]:
+        data = b"".join(codecs.escape_decode(text.encode("utf-8"))[0] * times for text, times in spec["parts"])
+        (target / spec["path"]).write_bytes(data)
+    return target
+
+
 @pytest.mark.parametrize("case", SCENARIOS, ids=[path.name for path in SCENARIOS])
-def test_scenario_reports_exactly_the_expected_diagnostics(case: Path) -> None:
+def test_scenario_reports_exactly_the_expected_diagnostics(case: Path, tmp_path: Path) -> None:
+    folder = materialise(case, tmp_path / case.name)
     diagnostics = Diagnostics()
-    load_bibliography(sorted(case.glob("*.bib")), case, diagnostics)
+    load_bibliography(sorted(folder.glob("*.bib")), folder, diagnostics)
     rendered = "".join(f"{diagnostic}\n" for diagnostic in diagnostics)
     assert rendered == (case / "expected.txt").read_text(encoding="utf-8")
 
@@ -29,6 +50,8 @@ def test_every_error_code_has_a_scenario() -> None:
         "bib.syntax", "bib.duplicate-key", "bib.key-case", "bib.duplicate-field", "bib.duplicate-string",
         "bib.undefined-macro", "bib.unknown-type", "bib.field-too-long", "bib.crossref-missing",
         "bib.crossref-cycle", "bib.citedin", "bib.invalid-key", "bib.value", "bib.slug-collision", "bib.io",
+        "bib.control-char", "bib.macro-cycle", "bib.macro-too-deep", "bib.macro-too-long", "bib.latex",
+        "bib.too-deep", "bib.url", "bib.doi",
     }
     expected = "".join((case / "expected.txt").read_text(encoding="utf-8") for case in SCENARIOS)
     assert {code for code in documented if f"[{code}]" not in expected} == set()

@@ -106,4 +106,6 @@ def test_bibtex_export_round_trips_any_balanced_value(tmp_path: Path, title: str
     second, second_problems = load([path], tmp_path)
     assert second.entries["k"].latex_fields == first.entries["k"].latex_fields
     assert second.entries["k"].csl == first.entries["k"].csl
-    assert [d.code for d in second_problems] == [d.code for d in first_problems]
+    # A field the site cannot convert (``\0``, unsupported LaTeX) is reported and left out, so it is not exported.
+    dropped = {"bib.latex", "bib.too-deep"}
+    assert [d.code for d in second_problems] == [d.code for d in first_problems if d.code not in dropped]
