@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import Diagnostics, Location
+from .init_project import InitError, init_project
 from .pipeline import ProjectConfig, build, check, write_files
 from .schema import json_schemas
 from .types import TYPES_BY_NAME
@@ -155,6 +156,19 @@ def _command_schemas(config: ProjectConfig, out: Path, check_only: bool) -> int:
     return status
 
 
+def _command_init(target: Path, name: str) -> int:
+    try:
+        written = init_project(target, name)
+    except InitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: cannot write the new companion: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files to {target}; next: cd {target} && make site")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m generator", description="The companion's site generator.")
@@ -184,11 +198,17 @@ def main(argv: list[str] | None = None) -> int:
                          help="check: only URLs starting with PREFIX, e.g. /organisations/ (repeatable)")
     p_links.add_argument("--site", type=Path, default=Path("site"), help="links: the built site (default: site/)")
 
+    p_init = sub.add_parser("init", help="start a new companion in an empty folder")
+    p_init.add_argument("dir", type=Path, help="the new companion's folder (created if missing; must be empty)")
+    p_init.add_argument("--name", default="A Research Companion", help="the site's name (default: %(default)s)")
+
     p_schemas = sub.add_parser("schemas", help="write the JSON Schema of every entry type")
     p_schemas.add_argument("--out", type=Path, default=Path("schemas"), help="output folder (default: schemas/)")
     p_schemas.add_argument("--check", action="store_true", help="only compare; fail if a file differs")
 
     args = parser.parse_args(argv)
+    if args.command == "init":
+        return _command_init(args.dir, args.name)
     config = ProjectConfig.for_project(args.root)
     if args.command == "check":
         return _command_check(config, args.strict)

@@ -27,6 +27,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+import re
 from typing import Any, Callable
 
 import pycountry
@@ -37,10 +38,22 @@ from .linker import Site
 from .loader import Entry
 from .types import EVENT_KINDS, MEMBERSHIP_ROLES, ORGANISATION_KINDS, STATUS_CHANGES
 
-PACKAGE_NAME = "eurasian-regionalism-companion"
-PACKAGE_TITLE = "Eurasian Regionalism: A Research Companion — data"
-PROJECT_LICENCE = {"name": "MIT", "title": "MIT License", "path": "https://opensource.org/licenses/MIT"}
-"""The licence the repository declares (``pyproject.toml``); pass ``licence=`` to state another."""
+DEFAULT_LICENCE = {"name": "MIT", "title": "MIT License", "path": "https://opensource.org/licenses/MIT"}
+"""The data licence when the site declares none (``extra.companion.data_package.licence``)."""
+
+
+def package_identity(site_name: str, declared: dict[str, Any] | None = None) -> tuple[str, str, dict[str, str]]:
+    """The data package's ``name``, ``title`` and licence: as the site declares them, else from its name.
+
+    >>> package_identity("A Companion: Rivers")[:2]
+    ('a-companion-rivers', 'A Companion: Rivers — data')
+    """
+    declared = declared or {}
+    name = declared.get("name") or re.sub(r"[^a-z0-9]+", "-", site_name.lower()).strip("-") or "companion"
+    title = declared.get("title") or f"{site_name} — data"
+    licence = declared.get("licence") if isinstance(declared.get("licence"), dict) else DEFAULT_LICENCE
+    return str(name), str(title), {str(k): str(v) for k, v in licence.items()}
+
 
 ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 ALTERNATIVES_SEPARATOR = " | "
@@ -480,8 +493,8 @@ def _work_title(bibliography: Bibliography, key: str) -> str:
 
 
 def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url: str = "",
-               licence: dict[str, str] | None = None, title: str = PACKAGE_TITLE,
-               name: str = PACKAGE_NAME) -> dict[str, str]:
+               licence: dict[str, str] | None = None, title: str = "Research companion — data",
+               name: str = "research-companion") -> dict[str, str]:
     """The data tables and their Data Package descriptor, as ``{"data/<file>": text}``.
 
     Args:
@@ -491,7 +504,7 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
         site_url: base URL for the ``page`` columns and the package's ``homepage``; relative
             URLs when empty.
         licence: the data licence as a Data Package licence object (defaults to
-            :data:`PROJECT_LICENCE`).
+            :data:`DEFAULT_LICENCE`).
         title: the package's title.
         name: the package's name (lowercase letters, digits, ``-._``).
 
@@ -544,7 +557,7 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
             "JSON files keep values as written."
         ),
         "version": version,
-        "licenses": [dict(licence or PROJECT_LICENCE)],
+        "licenses": [dict(licence or DEFAULT_LICENCE)],
         "sources": [{"title": _work_title(bibliography, key), "path": page(f"sources/{source_slug(key)}/")}
                     if base else {"title": _work_title(bibliography, key)} for key in sorted(cited)],
         "resources": resources,

@@ -12,7 +12,7 @@ from .bibliography import Bibliography, source_slug, to_bibtex, to_csl_json, to_
 from .citations import SiteCitations
 from .codes import CODES
 from .diagnostics import Diagnostics, Location
-from .datapackage import data_files
+from .datapackage import data_files, package_identity
 from .editions import released_editions
 from .linker import Site
 from .loader import Entry
@@ -88,8 +88,10 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     put("data/bibliography.json", to_csl_json(bibliography))
     downloads = [("bibliography.bib", "bibliography.bib", "Every source as BibTeX."),
                  ("bibliography.json", "bibliography.json", "Every source as CSL-JSON.")]
+    package_name, package_title, licence = package_identity(config.site_name, config.data_package)
     for path, content in sorted(data_files(site, bibliography, config.edition or "living",
-                                           site_url=config.site_url).items()):
+                                           site_url=config.site_url, licence=licence, title=package_title,
+                                           name=package_name).items()):
         put(path, content)
         name = path.removeprefix("data/")
         downloads.append((name, name, DATA_DESCRIPTIONS.get(name, "")))

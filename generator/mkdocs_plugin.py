@@ -54,6 +54,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             page_cache=root / self.config.page_cache,
             site_name=config.site_name,
             site_url=config.site_url or "",
+            site_description=config.site_description or "",
+            data_package=dict(((config.extra or {}).get("companion") or {}).get("data_package") or {}),
             styles=tuple(self.config.styles),
             edition=current_edition(root),
         )

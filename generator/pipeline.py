@@ -62,14 +62,20 @@ class ProjectConfig:
         edition: the site's edition (release tag) shown in "cite this page"; ``None`` for the living site.
         use_history: take "last updated" dates from the Git history (golden tests turn it off).
         today_year: the "present" of open-ended timelines; ``None``: from ``SOURCE_DATE_EPOCH`` or the clock.
+        site_description: the site's one-paragraph description (``site_description`` in ``mkdocs.yml``).
+        data_package: ``name``, ``title`` and ``licence`` (a Data Package licence object) of the data
+            downloads, from ``extra.companion.data_package`` in ``mkdocs.yml``; missing ones are
+            derived from the site name (see :func:`generator.datapackage.package_identity`).
     """
 
     root: Path
     content_dir: Path
     bibliography_dir: Path
     overrides_dir: Path
-    site_name: str = "Eurasian Regionalism: A Research Companion"
+    site_name: str = "Research Companion"
     site_url: str = ""
+    site_description: str = ""
+    data_package: dict[str, Any] = field(default_factory=dict)
     styles: tuple[str, ...] = DEFAULT_STYLES
     cache_dir: Path | None = None
     entry_cache: Path | None = None
@@ -306,16 +312,31 @@ def write_files(files: dict[str, str | bytes], out: Path) -> None:
             target.write_text(content, encoding="utf-8")
 
 
-def _mkdocs_settings(root: Path) -> dict[str, str]:
-    """``site_name`` and ``site_url`` from ``root/mkdocs.yml`` (our own, trusted file)."""
+def _mkdocs_settings(root: Path) -> dict[str, Any]:
+    """Site settings from ``root/mkdocs.yml`` (the project's own, trusted file).
+
+    ``site_name``, ``site_url``, ``site_description`` and ``extra.companion.data_package``.
+    MkDocs' own tags (``!ENV``, ``!!python/name:``) are read as plain values, never run.
+    """
     import yaml
 
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: str(data[k]) for k in ("site_name", "site_url") if isinstance(data.get(k), str)}
+    settings: dict[str, Any] = {k: str(data[k]) for k in ("site_name", "site_url", "site_description")
+                                if isinstance(data.get(k), str)}
+    extra = data.get("extra")
+    companion = extra.get("companion") if isinstance(extra, dict) else None
+    package = companion.get("data_package") if isinstance(companion, dict) else None
+    if isinstance(package, dict):
+        settings["data_package"] = dict(package)
+    return settings
 
 

@@ -36,6 +36,9 @@ _ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 def make_environment(override_dirs: Iterable[Path] = (), cache_dir: Path | None = None) -> jinja2.Environment:
     """The Jinja environment: overrides first, then the package templates.
 
+    An override can replace a package template outright, or extend it by its name under
+    ``generator/`` (``{% extends "generator/home.md.jinja" %}``) and fill in only its blocks.
+
     Args:
         override_dirs: template folders searched before the package's own.
         cache_dir: where compiled templates are kept between builds (Jinja checks each
@@ -50,7 +53,9 @@ def make_environment(override_dirs: Iterable[Path] = (), cache_dir: Path | None 
         except OSError:
             pass  # a read-only checkout compiles every build
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        # An override may extend the template it replaces as "generator/<name>".
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(
+            {"generator": jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))})]),
         # One environment per build: templates cannot change during it, so no stat() per page.
         auto_reload=False,
         bytecode_cache=bytecode_cache,
