@@ -30,11 +30,37 @@ from .types import EntryType, entry_type_named
 FORMAT = 1
 """Bump when the file layout changes."""
 _LIBRARIES = ("PyYAML", "edtf", "pycountry", "pyparsing")
-_ALLOWED_MODULES = {
+_VALUE_MODULES = (
     "generator.loader", "generator.fields", "generator.dates", "generator.diagnostics", "generator.yamlload",
     "generator.prose",
-}
+)
 _ALLOWED_BUILTINS = {"dict", "list", "tuple", "set", "frozenset", "str", "int", "float", "bool", "bytes", "NoneType"}
+
+
+@lru_cache(maxsize=1)
+def _allowed_classes() -> dict[tuple[str, str], Any]:
+    """The value classes an entry is made of: dataclasses and enums *defined* in :data:`_VALUE_MODULES`.
+
+    By exact name only. Anything else a module merely holds (``Path``, functions, the
+    YAML loader, dotted names such as ``Path.touch``) could run code when a pickle calls it.
+    """
+    import dataclasses
+    import enum
+    import importlib
+
+    allowed: dict[tuple[str, str], Any] = {}
+    for module_name in _VALUE_MODULES:
+        for name, value in vars(importlib.import_module(module_name)).items():
+            if (isinstance(value, type) and value.__module__ == module_name
+                    and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))):
+                allowed[(module_name, name)] = value
+    import datetime
+    allowed.update({("datetime", "date"): datetime.date, ("datetime", "datetime"): datetime.datetime,
+                    ("generator.types", "entry_type_named"): entry_type_named})
+    import builtins
+    allowed.update({("builtins", name): getattr(builtins, name) for name in _ALLOWED_BUILTINS if name != "NoneType"})
+    allowed[("builtins", "NoneType")] = type(None)
+    return allowed
 
 
 @lru_cache(maxsize=1)
@@ -49,13 +75,10 @@ def fingerprint() -> str:
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if module in _ALLOWED_MODULES or (module == "builtins" and name in _ALLOWED_BUILTINS):
-            return super().find_class(module, name)
-        if (module, name) == ("generator.types", "entry_type_named"):
-            return entry_type_named
-        if module == "datetime" and name in {"date", "datetime"}:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache")
+        found = _allowed_classes().get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache")
+        return found
 
 
 Outcome = tuple[Any, list[Diagnostic]]
@@ -90,6 +113,8 @@ class EntryCache:
             outcome = _Unpickler(io.BytesIO(blob)).load()
         except Exception:  # noqa: BLE001 - a damaged record is a miss, never a failed build
             return None
+        if not _well_formed(outcome):
+            return None
         self._new[key] = blob
         return outcome
 
@@ -113,6 +138,18 @@ class EntryCache:
         if not isinstance(records, dict):
             return {}
         return {k: v for k, v in records.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+
+def _well_formed(outcome: Any) -> bool:
+    """Whether a record has the shape :meth:`EntryCache.put` stores: ``(Entry | None, [Diagnostic, ...])``."""
+    from .loader import Entry
+
+    if not (isinstance(outcome, tuple) and len(outcome) == 2):
+        return False
+    entry, diagnostics = outcome
+    return ((entry is None or (isinstance(entry, Entry) and isinstance(entry.id, str)
+                               and isinstance(entry.type, EntryType) and isinstance(entry.path, str)))
+            and isinstance(diagnostics, list) and all(isinstance(d, Diagnostic) for d in diagnostics))
 
 
 __all__ = ["EntryCache", "fingerprint"]
