@@ -149,4 +149,30 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         for folder in (self.config.content_dir, self.config.bibliography_dir, self.config.overrides_dir):
             if (root / folder).exists():
                 server.watch(str(root / folder))
+        _keep_serving_after_failed_rebuilds(server)
         return server
+
+
+def _keep_serving_after_failed_rebuilds(server) -> None:
+    """Let ``mkdocs serve`` answer with the last good build while a rebuild fails.
+
+    MkDocs holds every request until a rebuild succeeds ("the server will appear stuck"),
+    so as not to serve a half-built site. Here the served folder only ever holds complete
+    builds, so after a failed rebuild the server goes back to the build it shows (browsers
+    are not reloaded) and MkDocs logs the error as usual. Relies on ``LiveReloadServer``'s
+    epochs (MkDocs 1.6); without them it changes nothing.
+    """
+    if not all(hasattr(server, name) for name in ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch")):
+        return
+    rebuild = server.builder
+
+    def builder(*args, **kwargs):
+        try:
+            return rebuild(*args, **kwargs)
+        except BaseException:
+            with server._epoch_cond:
+                server._wanted_epoch = server._visible_epoch
+                server._epoch_cond.notify_all()
+            raise
+
+    server.builder = builder

@@ -198,3 +198,60 @@ def test_recover_restores_a_site_lost_between_the_two_renames(tmp_path: Path) ->
     site_swap.recover(site)
     assert (site / "index.html").read_text() == "the last good build"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site", running.name])
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_keeps_serving_the_last_good_build(project: Path, tmp_path: Path) -> None:
+    """After a failed rebuild `mkdocs serve` answers with the last good build (MkDocs alone hangs)."""
+    import urllib.request
+
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**ENV, "PYTHONPATH": str(REPO)}
+    with log.open("w") as stderr:
+        proc = subprocess.Popen([MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
+                                stdout=subprocess.DEVNULL, stderr=stderr)
+
+    def wait_for(text: str, after: int = 0) -> None:
+        deadline = time.monotonic() + 300
+        while text not in log.read_text()[after:]:
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+
+    def page() -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/organisations/csto/", timeout=20) as response:
+            return response.read().decode()
+
+    try:
+        wait_for("Serving on")
+        assert "Collective Security Treaty" in page()
+        mark = len(log.read_text())
+        break_content(project)
+        wait_for("error[ref.unknown]: 'cso' is not an organisation", mark)
+        wait_for("An error happened during the rebuild", mark)
+        assert "Collective Security Treaty" in page()
+        mark = len(log.read_text())
+        shutil.copy(built_event(project), project / "content/events/csto-charter-2002.yaml")
+        summary = project / "content/organisations/csto.yaml"
+        summary.write_text(summary.read_text().replace("summary: ", "summary: Edited. ", 1))
+        wait_for("Reloading browsers", mark)
+        assert "Edited." in page()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    assert "Traceback" not in log.read_text()
+
+
+def built_event(project: Path) -> Path:
+    """The fixture's unbroken event file."""
+    from tests.test_site_build import FIXTURE
+
+    return FIXTURE / "content/events/csto-charter-2002.yaml"
