@@ -108,9 +108,13 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         self._finish()
         if self._dirty:
             return
-        self._config, self._site_dir = config, config.site_dir
-        self._staging = staging_folder(Path(config.site_dir))
-        config.site_dir = str(self._staging)
+        try:
+            staging = staging_folder(Path(config.site_dir))
+        except OSError as error:
+            log.info(f"building in place: no folder can be made beside {config.site_dir} ({error})")
+            return
+        self._config, self._site_dir, self._staging = config, config.site_dir, staging
+        config.site_dir = str(staging)
         # Ctrl-C is no Exception, so MkDocs calls no on_build_error for it.
         atexit.register(self._finish)
         if config.strict:
