@@ -6,11 +6,12 @@ path, its type and a fingerprint of everything else that decides the outcome: th
 package's source code, the Python version and the libraries that parse and check
 (PyYAML, edtf, pycountry). Any change to those starts from an empty cache.
 
-The cache is one pickle file (``.cache/entries.pickle``). It is only ever written and
-read by this build on this machine, like the citation cache; even so it is read with an
-unpickler that accepts nothing but the generator's own value classes and builtins, so a
-tampered file cannot run code. An unreadable, corrupt or foreign file is ignored (and
-rewritten), never an error.
+The cache is one pickle file (``.cache/entries.pickle``). CI restores it from the Actions
+cache, so it is read as if anyone could have written it: the file itself with an
+unpickler that loads no class at all, each record with one that loads only the
+generator's own value classes (by exact name) and a few builtins, so a tampered file
+cannot run code; a record of the wrong shape is a miss. An unreadable, corrupt or
+foreign file is ignored (and rewritten), never an error.
 """
 
 from __future__ import annotations
