@@ -79,7 +79,15 @@ def staging_folder(site: Path) -> Path:
     site = Path(site)
     site.parent.mkdir(parents=True, exist_ok=True)
     recover(site)
-    return Path(tempfile.mkdtemp(prefix=f".{site.name}.{_BUILDING}-{os.getpid()}-", dir=site.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.{_BUILDING}-{os.getpid()}-", dir=site.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the site is not
+    return staging
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def swap_in(staging: Path, site: Path) -> None:

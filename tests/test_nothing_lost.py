@@ -255,3 +255,13 @@ def built_event(project: Path) -> Path:
     from tests.test_site_build import FIXTURE
 
     return FIXTURE / "content/events/csto-charter-2002.yaml"
+
+
+def test_the_swapped_in_site_has_the_usual_permissions(tmp_path: Path) -> None:
+    """A web server running as another user must still read the site (mkdtemp makes folders private)."""
+    site = tmp_path / "site"
+    staging = site_swap.staging_folder(site)
+    site_swap.swap_in(staging, site)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert site.stat().st_mode & 0o777 == 0o777 & ~mask
