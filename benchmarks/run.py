@@ -12,7 +12,7 @@ runs in its own child process (fresh imports; peak memory from ``wait4``, which 
 is the largest resident set of the child and the processes it waited for, e.g. Node):
 
 1. the generator stage alone (``pipeline.build``) with empty caches ("cold": citations,
-   entries, templates, pages), timed by stage: load entries (parse + validate),
+   entries, pages), timed by stage: load entries (parse + validate),
    bibliography, link, citations (collect + format), emit (render every page);
 2. the same again with the caches filled ("warm": a rebuild with nothing changed, which
    must parse no entry file, start no citation engine and format nothing); this run also

@@ -27,6 +27,7 @@ def write_atomically(path: Path, data: bytes) -> bool:
     Concurrent builds never see half a file. Returns ``False`` if it could not be written
     (a read-only checkout still builds, just without the cache).
     """
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -34,6 +35,11 @@ def write_atomically(path: Path, data: bytes) -> bool:
             out.write(data)
         os.replace(temporary, path)
     except OSError:
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
         return False
     return True
 

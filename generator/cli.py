@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import yaml
 from .diagnostics import Diagnostics, Location
 from .init_project import InitError, init_project
 from .pipeline import ProjectConfig, build, check, write_files
+from .site_swap import discard, staging_folder, swap_in
 from .schema import json_schemas
 from .types import TYPES_BY_NAME
 
@@ -73,9 +73,12 @@ def _command_build(config: ProjectConfig, out: Path, strict: bool) -> int:
     status = _report(result.diagnostics, strict)
     if status:
         return status
-    if out.exists():
-        shutil.rmtree(out)
-    write_files(result.files, out)
+    staging = staging_folder(out)
+    try:
+        write_files(result.files, staging)
+        swap_in(staging, out)
+    finally:
+        discard(staging)
     print(f"wrote {len(result.files)} files to {out}", file=sys.stderr)
     return 0
 

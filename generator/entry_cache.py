@@ -6,11 +6,12 @@ path, its type and a fingerprint of everything else that decides the outcome: th
 package's source code, the Python version and the libraries that parse and check
 (PyYAML, edtf, pycountry). Any change to those starts from an empty cache.
 
-The cache is one pickle file (``.cache/entries.pickle``). It is only ever written and
-read by this build on this machine, like the citation cache; even so it is read with an
-unpickler that accepts nothing but the generator's own value classes and builtins, so a
-tampered file cannot run code. An unreadable, corrupt or foreign file is ignored (and
-rewritten), never an error.
+The cache is one pickle file (``.cache/entries.pickle``). CI restores it from the Actions
+cache, so it is read as if anyone could have written it: the file itself with an
+unpickler that loads no class at all, each record with one that loads only the
+generator's own value classes (by exact name) and a few builtins, so a tampered file
+cannot run code; a record of the wrong shape is a miss. An unreadable, corrupt or
+foreign file is ignored (and rewritten), never an error.
 """
 
 from __future__ import annotations
@@ -30,11 +31,37 @@ from .types import EntryType, entry_type_named
 FORMAT = 1
 """Bump when the file layout changes."""
 _LIBRARIES = ("PyYAML", "edtf", "pycountry", "pyparsing")
-_ALLOWED_MODULES = {
+_VALUE_MODULES = (
     "generator.loader", "generator.fields", "generator.dates", "generator.diagnostics", "generator.yamlload",
     "generator.prose",
-}
+)
 _ALLOWED_BUILTINS = {"dict", "list", "tuple", "set", "frozenset", "str", "int", "float", "bool", "bytes", "NoneType"}
+
+
+@lru_cache(maxsize=1)
+def _allowed_classes() -> dict[tuple[str, str], Any]:
+    """The value classes an entry is made of: dataclasses and enums *defined* in :data:`_VALUE_MODULES`.
+
+    By exact name only. Anything else a module merely holds (``Path``, functions, the
+    YAML loader, dotted names such as ``Path.touch``) could run code when a pickle calls it.
+    """
+    import dataclasses
+    import enum
+    import importlib
+
+    allowed: dict[tuple[str, str], Any] = {}
+    for module_name in _VALUE_MODULES:
+        for name, value in vars(importlib.import_module(module_name)).items():
+            if (isinstance(value, type) and value.__module__ == module_name
+                    and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))):
+                allowed[(module_name, name)] = value
+    import datetime
+    allowed.update({("datetime", "date"): datetime.date, ("datetime", "datetime"): datetime.datetime,
+                    ("generator.types", "entry_type_named"): entry_type_named})
+    import builtins
+    allowed.update({("builtins", name): getattr(builtins, name) for name in _ALLOWED_BUILTINS if name != "NoneType"})
+    allowed[("builtins", "NoneType")] = type(None)
+    return allowed
 
 
 @lru_cache(maxsize=1)
@@ -49,13 +76,10 @@ def fingerprint() -> str:
 
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if module in _ALLOWED_MODULES or (module == "builtins" and name in _ALLOWED_BUILTINS):
-            return super().find_class(module, name)
-        if (module, name) == ("generator.types", "entry_type_named"):
-            return entry_type_named
-        if module == "datetime" and name in {"date", "datetime"}:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache")
+        found = _allowed_classes().get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache")
+        return found
 
 
 Outcome = tuple[Any, list[Diagnostic]]
@@ -90,6 +114,8 @@ class EntryCache:
             outcome = _Unpickler(io.BytesIO(blob)).load()
         except Exception:  # noqa: BLE001 - a damaged record is a miss, never a failed build
             return None
+        if not _well_formed(outcome):
+            return None
         self._new[key] = blob
         return outcome
 
@@ -113,6 +139,18 @@ class EntryCache:
         if not isinstance(records, dict):
             return {}
         return {k: v for k, v in records.items() if isinstance(k, str) and isinstance(v, bytes)}
+
+
+def _well_formed(outcome: Any) -> bool:
+    """Whether a record has the shape :meth:`EntryCache.put` stores: ``(Entry | None, [Diagnostic, ...])``."""
+    from .loader import Entry
+
+    if not (isinstance(outcome, tuple) and len(outcome) == 2):
+        return False
+    entry, diagnostics = outcome
+    return ((entry is None or (isinstance(entry, Entry) and isinstance(entry.id, str)
+                               and isinstance(entry.type, EntryType) and isinstance(entry.path, str)))
+            and isinstance(diagnostics, list) and all(isinstance(d, Diagnostic) for d in diagnostics))
 
 
 __all__ = ["EntryCache", "fingerprint"]

@@ -1,12 +1,21 @@
 """The MkDocs plugin: a thin shell that runs the pipeline and adds its pages in memory.
 
 It never writes into ``docs_dir``. Problems in content are printed as diagnostics
-and abort the build before anything is written (``mkdocs build`` exits non-zero).
-``mkdocs serve`` also watches ``content/`` and ``bibliography/``.
+and abort the build (``mkdocs build`` exits non-zero). ``mkdocs serve`` also watches
+``content/`` and ``bibliography/``.
+
+MkDocs empties ``site_dir`` before any plugin sees the content, so the plugin points
+``site_dir`` at a fresh folder beside it (:mod:`generator.site_swap`) and moves the
+result into place only once the whole build, strict-mode warnings included, has
+succeeded: a failed, crashed or interrupted build leaves the previous site untouched.
+``mkdocs serve`` builds the same way into its own folder, so it keeps serving the last
+good build while the terminal shows the errors. ``--dirty`` builds update the site in
+place, as MkDocs intends.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 from pathlib import Path
@@ -14,13 +23,15 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
 from .emit import TIMELINE_STYLESHEET
 from .history import last_commit_epoch
 from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
+from .site_swap import discard, staging_folder, swap_in
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
@@ -33,13 +44,19 @@ class CompanionConfig(Config):
     overrides_dir = opt.Type(str, default="overrides/generator")
     cache_dir = opt.Type(str, default=".cache/citations")
     entry_cache = opt.Type(str, default=".cache/entries.pickle")
-    template_cache = opt.Type(str, default=".cache/templates")
     page_cache = opt.Type(str, default=".cache/pages.pickle")
     styles = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_STYLES))
 
 
 class CompanionPlugin(BasePlugin[CompanionConfig]):
     """Adds every generated page and data file to the MkDocs build."""
+
+    def __init__(self) -> None:
+        self._dirty = False
+        self._site_dir: str | None = None
+        self._staging: Path | None = None
+        self._config = None
+        self._warnings: CountHandler | None = None
 
     def _project(self, config) -> ProjectConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -50,7 +67,6 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             overrides_dir=root / self.config.overrides_dir,
             cache_dir=root / self.config.cache_dir,
             entry_cache=root / self.config.entry_cache,
-            template_cache=root / self.config.template_cache,
             page_cache=root / self.config.page_cache,
             site_name=config.site_name,
             site_url=config.site_url or "",
@@ -60,7 +76,12 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             edition=current_edition(root),
         )
 
+    def on_startup(self, *, command, dirty: bool) -> None:
+        self._dirty = dirty
+
+    @event_priority(100)  # first, so that other plugins see the staging folder as site_dir
     def on_config(self, config):
+        self._stage(config)
         # Reproducible builds: MkDocs stamps the sitemap with the build time unless
         # SOURCE_DATE_EPOCH is set; take it from the last commit, as the page dates are.
         if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -84,9 +105,80 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             files.append(File.generated(config, path, content=content))
         return files
 
+    def _stage(self, config) -> None:
+        """Point ``site_dir`` at a new folder beside it (see the module docstring)."""
+        self._finish()
+        if self._dirty:
+            return
+        try:
+            staging = staging_folder(Path(config.site_dir))
+        except OSError as error:
+            log.info(f"building in place: no folder can be made beside {config.site_dir} ({error})")
+            return
+        self._config, self._site_dir, self._staging = config, config.site_dir, staging
+        config.site_dir = str(staging)
+        # Ctrl-C is no Exception, so MkDocs calls no on_build_error for it.
+        atexit.register(self._finish)
+        if config.strict:
+            self._warnings = CountHandler()
+            self._warnings.setLevel(logging.WARNING)
+            logging.getLogger("mkdocs").addHandler(self._warnings)
+
+    @event_priority(-100)  # last: after every plugin that writes into the site
+    def on_post_build(self, *, config) -> None:
+        if self._staging is None:
+            return
+        if self._warnings is not None and self._warnings.get_counts():
+            return  # MkDocs aborts the strict build next; on_build_error discards it
+        swap_in(self._staging, Path(self._site_dir))
+        self._staging = None
+        self._finish()
+
+    def on_build_error(self, *, error) -> None:
+        self._finish()
+
+    def _finish(self) -> None:
+        """Forget this build: drop an unpublished staging folder, restore ``site_dir``."""
+        if self._staging is not None:
+            discard(self._staging)
+            self._staging = None
+        if self._config is not None:
+            self._config.site_dir = self._site_dir
+            self._config = None
+        if self._warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self._warnings)
+            self._warnings = None
+        atexit.unregister(self._finish)
+
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).resolve().parent
         for folder in (self.config.content_dir, self.config.bibliography_dir, self.config.overrides_dir):
             if (root / folder).exists():
                 server.watch(str(root / folder))
+        _keep_serving_after_failed_rebuilds(server)
         return server
+
+
+def _keep_serving_after_failed_rebuilds(server) -> None:
+    """Let ``mkdocs serve`` answer with the last good build while a rebuild fails.
+
+    MkDocs holds every request until a rebuild succeeds ("the server will appear stuck"),
+    so as not to serve a half-built site. Here the served folder only ever holds complete
+    builds, so after a failed rebuild the server goes back to the build it shows (browsers
+    are not reloaded) and MkDocs logs the error as usual. Relies on ``LiveReloadServer``'s
+    epochs (MkDocs 1.6); without them it changes nothing.
+    """
+    if not all(hasattr(server, name) for name in ("builder", "_epoch_cond", "_visible_epoch", "_wanted_epoch")):
+        return
+    rebuild = server.builder
+
+    def builder(*args, **kwargs):
+        try:
+            return rebuild(*args, **kwargs)
+        except BaseException:
+            with server._epoch_cond:
+                server._wanted_epoch = server._visible_epoch
+                server._epoch_cond.notify_all()
+            raise
+
+    server.builder = builder

@@ -81,20 +81,33 @@ def standalone_styles(styles: list[str], folder: Any) -> dict[str, Any]:
     """Copies of ``styles`` without year-suffix disambiguation, written to ``folder``.
 
     Each page is cited on its own, so "2026a, 2026b..." across the site's pages would be
-    noise: the copies keep everything else of the official style.
+    noise: the copies keep everything else of the official style. ``folder`` is in the
+    cache: whatever is found there is overwritten unless it is byte for byte the copy,
+    and if it cannot be written (``.cache`` is a file, say) the copies go to a new
+    temporary folder.
     """
+    import tempfile
     from pathlib import Path
 
     from .bibliography.engine import style_path
+    from .cache_files import write_atomically
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {}
+    copies = {}
     for style in styles:
-        xml = style_path(style).read_text(encoding="utf-8")
-        target = folder / f"{style}.csl"
-        standalone = xml.replace('disambiguate-add-year-suffix="true"', 'disambiguate-add-year-suffix="false"')
-        if not target.exists() or target.read_text(encoding="utf-8") != standalone:
-            target.write_text(standalone, encoding="utf-8")
-        files[style] = target
-    return files
+        xml = style_path(style).read_bytes()
+        copies[style] = xml.replace(b'disambiguate-add-year-suffix="true"', b'disambiguate-add-year-suffix="false"')
+    for target_folder in (Path(folder), None):
+        if target_folder is None:
+            target_folder = Path(tempfile.mkdtemp(prefix="companion-styles-"))
+        files = {style: target_folder / f"{style}.csl" for style in styles}
+        if all(_holds(files[style], copies[style]) or write_atomically(files[style], copies[style])
+               for style in styles):
+            return files
+    raise OSError(f"cannot write the standalone CSL styles to {folder} or a temporary folder")
+
+
+def _holds(path: Any, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.read_bytes() == data
+    except OSError:
+        return False

@@ -53,7 +53,6 @@ class ProjectConfig:
         cache_dir: where formatted citations are cached between builds (``None``: no cache).
         entry_cache: file of validated entries kept between builds, so that a rebuild
             parses only changed files (``None``: parse everything).
-        template_cache: folder of compiled templates kept between builds (``None``: compile each build).
         page_cache: file of rendered entry pages kept between builds, so that a rebuild renders
             only pages whose inputs changed (``None``: render every page).
         verify_page_cache: render cached pages too and list those that differ in
@@ -79,7 +78,6 @@ class ProjectConfig:
     styles: tuple[str, ...] = DEFAULT_STYLES
     cache_dir: Path | None = None
     entry_cache: Path | None = None
-    template_cache: Path | None = None
     page_cache: Path | None = None
     verify_page_cache: bool = False
     format_citations: bool = True
@@ -95,7 +93,6 @@ class ProjectConfig:
             options.setdefault(name, value)
         options.setdefault("cache_dir", root / ".cache" / "citations")
         options.setdefault("entry_cache", root / ".cache" / "entries.pickle")
-        options.setdefault("template_cache", root / ".cache" / "templates")
         options.setdefault("page_cache", root / ".cache" / "pages.pickle")
         return cls(root=root, content_dir=root / "content", bibliography_dir=root / "bibliography",
                    overrides_dir=root / "overrides" / "generator", **options)
@@ -241,7 +238,7 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
     if diagnostics.errors:
         return {}
 
-    env = make_environment([config.overrides_dir], cache_dir=config.template_cache)
+    env = make_environment([config.overrides_dir])
     today_year = config.today_year or present_year()
     page_citations = PageCitations(page_bib, page_formatted, list(config.styles))
     globals_ = {"today_year": today_year, "timelines": Timelines(site, today_year), "config": config,

@@ -33,7 +33,30 @@ _ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 """EDTF values that are also valid HTML ``<time datetime>`` values."""
 
 
-def make_environment(override_dirs: Iterable[Path] = (), cache_dir: Path | None = None) -> jinja2.Environment:
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, so that ``mkdocs serve`` compiles each template once.
+
+    Never on disk: loading compiled code from a file runs whatever the file holds, and
+    the whole set compiles in about 0.1 CPU s per build (see ``BENCHMARKS.md``).
+    A template whose source changed has a new checksum, so it is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[tuple[str, str], Any] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get((bucket.key, bucket.checksum))
+        if code is not None:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[(bucket.key, bucket.checksum)] = bucket.code
+
+
+_COMPILED = _CompiledTemplates()
+
+
+def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     """The Jinja environment: overrides first, then the package templates.
 
     An override can replace a package template outright, or extend it by its name under
@@ -41,24 +64,15 @@ def make_environment(override_dirs: Iterable[Path] = (), cache_dir: Path | None 
 
     Args:
         override_dirs: template folders searched before the package's own.
-        cache_dir: where compiled templates are kept between builds (Jinja checks each
-            against its source's checksum); ``None`` compiles every build.
     """
     search = [str(p) for p in override_dirs if p.is_dir()] + [str(PACKAGE_TEMPLATES)]
-    bytecode_cache = None
-    if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
-        except OSError:
-            pass  # a read-only checkout compiles every build
     env = jinja2.Environment(
         # An override may extend the template it replaces as "generator/<name>".
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(search), jinja2.PrefixLoader(
             {"generator": jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))})]),
         # One environment per build: templates cannot change during it, so no stat() per page.
         auto_reload=False,
-        bytecode_cache=bytecode_cache,
+        bytecode_cache=_COMPILED,
         autoescape=False,
         finalize=escaping.text,
         undefined=jinja2.StrictUndefined,

@@ -77,7 +77,7 @@ def test_actions_are_pinned_by_major_version(name: str) -> None:
     uses = [step["uses"] for step in steps(workflow(name)) if "uses" in step]
     assert uses
     for ref in uses:
-        assert re.fullmatch(r"actions/[a-z-]+@v[0-9]+", ref), ref
+        assert re.fullmatch(r"actions/[a-z-]+(/restore|/save)?@v[0-9]+", ref), ref
 
 
 def test_pull_request_workflow() -> None:
@@ -189,3 +189,38 @@ def test_site_links_checker(tmp_path: Path) -> None:
     assert status == 1
     assert err.getvalue().splitlines()[0] == \
         "site/a/index.html:2:1: error[permalink.broken-link]: '../missing.png' (/missing.png) is not in the built site"
+
+
+DEFAULT_BRANCH_ONLY = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+DEPLOY_KEY = "companion-deploy-${{ github.ref }}-"
+
+
+def cache_steps(data: dict) -> list[dict]:
+    return [step for step in steps(data) if step.get("uses", "").startswith("actions/cache")]
+
+
+def test_the_deploy_job_restores_only_caches_the_default_branch_wrote() -> None:
+    """Restore and save only on the default branch, under a key naming this workflow and the ref."""
+    deploy = workflow("deploy.yml")
+    found = cache_steps(deploy)
+    assert [step["uses"].split("@")[0] for step in found] == ["actions/cache/restore", "actions/cache/save"]
+    for step in found:
+        assert step["if"] == DEFAULT_BRANCH_ONLY
+        assert step["with"]["key"] == DEPLOY_KEY + "${{ github.sha }}"
+        assert step["with"]["path"] == ".cache"
+    assert found[0]["with"]["restore-keys"] == DEPLOY_KEY
+    names = [step.get("run") or step.get("uses") for step in steps(deploy)]
+    assert names.index("make site") < names.index(found[1]["uses"]), "only a successful build is saved"
+
+
+def test_no_other_workflow_saves_a_cache() -> None:
+    """Pull requests only read the default branch's caches: nothing they run reaches a cache."""
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        if path.name == "deploy.yml":
+            continue
+        for step in cache_steps(workflow(path.name)):
+            assert step["uses"].split("@")[0] == "actions/cache/restore", (path.name, step)
+    pr = cache_steps(workflow("pr.yml"))
+    assert len(pr) == 1
+    assert pr[0]["with"]["restore-keys"] == \
+        "companion-deploy-refs/heads/${{ github.event.repository.default_branch }}-"

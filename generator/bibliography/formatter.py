@@ -117,8 +117,8 @@ class _Cache:
                 try:
                     loaded = json.loads((self.directory / f"{name}.json").read_text(encoding="utf-8"))
                     if isinstance(loaded, dict) and loaded.get("version") == _CACHE_VERSION:
-                        data = loaded.get("items", {})
-                except (OSError, ValueError):
+                        data = _valid_items(name, loaded.get("items"))
+                except (OSError, ValueError, RecursionError):
                     data = {}
             self.tables[name] = data
         return self.tables[name]
@@ -143,6 +143,19 @@ class _Cache:
             write_atomically(self.directory / f"{name}.json",
                              json.dumps({"version": _CACHE_VERSION, "items": items}, ensure_ascii=False).encode())
         self.dirty.clear()
+
+
+def _valid_items(table: str, items: Any) -> dict[str, Any]:
+    """The records of a cache table that have the type its readers expect; a foreign file gives ``{}``.
+
+    ``order-*`` tables hold lists of keys, the others HTML strings.
+    """
+    if not isinstance(items, dict):
+        return {}
+    if table.startswith("order-"):
+        return {k: v for k, v in items.items()
+                if isinstance(v, list) and all(isinstance(key, str) for key in v)}
+    return {k: v for k, v in items.items() if isinstance(v, str)}
 
 
 @dataclass
