@@ -10,14 +10,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 from packaging.requirements import Requirement
 from packaging.version import InvalidVersion, Version
 
 REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 LOCK_FILES = sorted(REPO.glob("requirements*.lock"))
 _PINNED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.MULTILINE)
 
@@ -67,3 +74,52 @@ def test_pyproject_keeps_mkdocs_below_2() -> None:
         assert not mkdocs[0].specifier.contains(version, prereleases=True), version
     assert mkdocs[0].specifier.contains("1.6.1")
     assert any(r.name == "properdocs" for r in requirements), "ProperDocs is the second engine"
+
+
+GENERATOR_TAG = re.compile(rb'<meta name="generator" content="[^"]*">')
+
+
+def engine_build(engine: str, site_dir: Path, project: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """``ENGINE build --strict`` of ``project``, with the engine installed beside this Python."""
+    command = BIN / engine
+    if not command.is_file():
+        pytest.fail(f"{engine} is not installed in {BIN}: run `make install` (it is in requirements.lock)")
+    return subprocess.run([str(command), "build", "--strict", "--site-dir", str(site_dir)], cwd=project, env=ENV,
+                          capture_output=True, text=True, timeout=900)
+
+
+def site_differences(first: Path, second: Path) -> list[str]:
+    """Files only in one site, or whose bytes differ beyond the ``generator`` meta tag."""
+    def files(root: Path) -> dict[str, Path]:
+        return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
+
+    a, b = files(first), files(second)
+    differences = [f"only in {first.name}: {name}" for name in sorted(a.keys() - b.keys())]
+    differences += [f"only in {second.name}: {name}" for name in sorted(b.keys() - a.keys())]
+    for name in sorted(a.keys() & b.keys()):
+        if GENERATOR_TAG.sub(b"", a[name].read_bytes()) != GENERATOR_TAG.sub(b"", b[name].read_bytes()):
+            differences.append(f"differs: {name}")
+    return differences
+
+
+def test_site_differences_ignore_only_the_generator_tag(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for root, generator, body in ((one, "mkdocs-1.6.1", "a"), (two, "mkdocs-ProperDocs 1.6.7", "a")):
+        (root / "x").mkdir(parents=True)
+        (root / "x/index.html").write_text(f'<meta name="generator" content="{generator}">{body}')
+    assert site_differences(one, two) == []
+    (two / "x/index.html").write_text('<meta name="generator" content="mkdocs-ProperDocs 1.6.7">b')
+    (two / "extra.css").write_text("")
+    assert site_differences(one, two) == ["only in two: extra.css", "differs: x/index.html"]
+
+
+def test_properdocs_builds_the_same_site_as_mkdocs(tmp_path: Path) -> None:
+    """ProperDocs (the MkDocs 1.x fork) builds the project, plugin included, to the MkDocs site."""
+    mkdocs_site, properdocs_site = tmp_path / "mkdocs", tmp_path / "properdocs"
+    for engine, site in (("mkdocs", mkdocs_site), ("properdocs", properdocs_site)):
+        run = engine_build(engine, site)
+        assert run.returncode == 0, f"{engine}: {run.stderr}"
+        assert "WARNING" not in run.stderr, f"{engine}: {run.stderr}"
+    assert (properdocs_site / "organisations/csto/index.html").is_file()
+    assert b"ProperDocs" in (properdocs_site / "index.html").read_bytes()
+    assert site_differences(mkdocs_site, properdocs_site) == []
