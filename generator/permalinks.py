@@ -410,6 +410,27 @@ class _LinkCollector(HTMLParser):
                 self.links.append((value.strip(), line, column + 1))
 
 
+def climbs_above_root(page: str, href: str) -> bool:
+    """Whether a relative ``href`` on the site file ``page`` leaves the site's folder.
+
+    >>> climbs_above_root("organisations/csto/index.html", "../../sources/x/")
+    False
+    >>> climbs_above_root("organisations/csto/index.html", "../../../sources/x/")
+    True
+    """
+    if href.startswith("/"):
+        return False
+    depth = page.count("/")
+    for segment in href.split("/"):
+        if segment == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif segment not in ("", "."):
+            depth += 1
+    return False
+
+
 def check_site_links(site_dir: Path, diagnostics: Diagnostics, shown_as: str = "site") -> int:
     """Check that every local link in the built HTML reaches a file; returns how many were checked."""
     checked = 0
@@ -422,6 +443,12 @@ def check_site_links(site_dir: Path, diagnostics: Diagnostics, shown_as: str = "
                 continue
             target = unquote(urlsplit(urljoin(f"{_LOCAL_BASE}/{relative}", href)).path).lstrip("/")
             checked += 1
+            if climbs_above_root(relative, urlsplit(href).path):
+                diagnostics.error("permalink.broken-link",
+                                  f"'{href}' climbs above the site root: it reaches /{target} only where the "
+                                  "site is served at the root of its domain, not in an edition such as /v1.0/",
+                                  Location(f"{shown_as}/{relative}", line, column))
+                continue
             candidate = site_dir / target
             if target.endswith("/") or not target:
                 candidate = candidate / "index.html"

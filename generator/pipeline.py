@@ -33,6 +33,7 @@ from .entry_cache import EntryCache
 from .loader import Entry, load_entries
 from .page_cache import UNCACHED_TYPES, PageCache, neighbourhood
 from .render import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
+from .types import page_file
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 
@@ -278,7 +279,7 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
 
     def source_page(key: str, render: Callable[[], str]) -> str:
         # A source page shows its BibTeX entry, the guides to it and the entries citing it.
-        path = f"sources/{source_slug(key)}.md"
+        path = page_file(f"sources/{source_slug(key)}.md")
         citing = [(c.entry.id, digests[c.entry.path], c.locators) for c in citations.cited_on.get(key, [])]
         return cache.render(path, PageCache.page_key(site_key, path, [], (shared, citing)), render)
 

@@ -26,7 +26,7 @@ from .bibliography import source_slug
 from .fields import Prose, RefValue
 from .loader import Entry
 from .prose import EntryLink, render as render_prose, plain_text
-from .types import EntryType
+from .types import EntryType, page_file
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 _ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
@@ -92,7 +92,7 @@ def _parts(path: str) -> list[str]:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """Relative link between two generated files (``organisations/csto.md`` -> ``../events/x.md``)."""
+    """Relative link between two generated files (``organisations/csto/index.md`` -> ``../../events/x/index.md``)."""
     return _relpath(_parts(from_path)[:-1], _parts(to_path))
 
 
@@ -108,7 +108,7 @@ class PageContext:
     """Helpers bound to one page, given to its template as ``page``.
 
     Attributes:
-        path: the generated Markdown file (``organisations/csto.md``).
+        path: the generated Markdown file (``organisations/csto/index.md``).
         url: its URL (``organisations/csto/``).
     """
 
@@ -139,8 +139,12 @@ class PageContext:
         return Markup(f"[{escaping.text(label or entry.name)}]({relative(self.path, entry.page_path)})")
 
     def link_to_page(self, path: str, label: str) -> Markup:
-        """A Markdown link to another generated page."""
-        return Markup(f"[{escaping.text(label)}]({relative(self.path, path)})")
+        """A Markdown link to another generated page (``chronology.md`` or ``chronology/index.md``)."""
+        return Markup(f"[{escaping.text(label)}]({relative(self.path, page_file(path))})")
+
+    def to_file(self, path: str) -> Markup:
+        """Relative target, for a Markdown link, of another generated file (``data/x.csv``) or page."""
+        return Markup(relative(self.path, page_file(path)))
 
     def url_to(self, entry: Entry) -> Markup:
         """Relative URL of an entry's page from this page (our own slugs: safe as is)."""
@@ -148,7 +152,7 @@ class PageContext:
 
     def html_link_to_page(self, path: str, label: str) -> Markup:
         """An HTML link to another page, given its Markdown path (for use inside HTML blocks)."""
-        url = path[:-len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
+        url = page_file(path)[:-len("index.md")]
         return Markup(f'<a href="{relative_url(self.url, url)}">{escaping.text(label)}</a>')
 
     def html_link(self, entry: Entry, label: str | None = None) -> Markup:
@@ -224,7 +228,7 @@ class Renderer:
     def page(self, template_names: list[str], path: str, url: str, **context: Any) -> str:
         """Render one page with the first template found among ``template_names``."""
         template = self.env.select_template(template_names)
-        page = PageContext(path=path, url=url, site=self.site, citations=self.citations, glossary=self.glossary)
+        page = PageContext(path=page_file(path), url=url, site=self.site, citations=self.citations, glossary=self.glossary)
         text = template.render(page=page, site=self.site, **self.globals, **context)
         if self.glossary is not None and path.endswith(".md"):
             definitions = self.glossary.markdown_definitions(text)

@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -123,3 +125,93 @@ def test_properdocs_builds_the_same_site_as_mkdocs(tmp_path: Path) -> None:
     assert (properdocs_site / "organisations/csto/index.html").is_file()
     assert b"ProperDocs" in (properdocs_site / "index.html").read_bytes()
     assert site_differences(mkdocs_site, properdocs_site) == []
+
+
+ZENSICAL_LOCK = REPO / "requirements-zensical.lock"
+_RAW_RELATIVE_LINK = re.compile(r'<(?:a|link|img|script|source|iframe)\b[^>]*?\b(?:href|src)="(?![a-z][a-z0-9+.-]*:|#|/)')
+
+
+def test_relative_links_in_raw_html_only_on_folder_index_pages() -> None:
+    """Engines disagree on what a relative URL in raw HTML is relative to: MkDocs takes the page's
+    URL, Zensical the page's source file. On ``x/index.md`` (URL ``x/``) the two are one folder."""
+    from generator.pipeline import ProjectConfig, build
+
+    result = build(ProjectConfig.for_project(REPO / "tests" / "fixtures" / "site", use_history=False))
+    assert result.ok, result.diagnostics.report()
+    pages = [path for path in result.files if path.endswith(".md")]
+    assert "organisations/csto/index.md" in pages and "reference/fields.md" in pages
+    offending = [path for path in pages if not (path == "index.md" or path.endswith("/index.md"))
+                 and _RAW_RELATIVE_LINK.search(str(result.files[path]))]
+    assert offending == []
+    assert _RAW_RELATIVE_LINK.search(str(result.files["organisations/csto/index.md"])), "the check can match"
+
+
+def test_link_checker_reports_links_that_climb_above_the_site_root(tmp_path: Path) -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.permalinks import check_site_links
+
+    (tmp_path / "organisations/csto").mkdir(parents=True)
+    (tmp_path / "sources/x").mkdir(parents=True)
+    (tmp_path / "sources/x/index.html").write_text("")
+    (tmp_path / "organisations/csto/index.html").write_text(
+        '<a href="../../sources/x/">ok</a>\n<a href="../../../sources/x/">climbs</a>\n')
+    diagnostics = Diagnostics()
+    assert check_site_links(tmp_path, diagnostics, "site") == 2
+    assert [str(d).splitlines()[0] for d in diagnostics.items] == [
+        "site/organisations/csto/index.html:2:1: error[permalink.broken-link]: '../../../sources/x/' climbs above "
+        "the site root: it reaches /sources/x/ only where the site is served at the root of its domain, not in an "
+        "edition such as /v1.0/"]
+
+
+@pytest.fixture(scope="module")
+def zensical(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Zensical from ``.venv-zensical`` (``make zensical-site``), else installed from its lock file
+    into a temporary environment; the test is skipped where it cannot be installed."""
+    installed = REPO / ".venv-zensical" / "bin" / "zensical"
+    if installed.is_file():
+        return installed
+    venv = tmp_path_factory.mktemp("zensical") / "venv"
+    steps = ([sys.executable, "-m", "venv", str(venv)],
+             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps",
+              "-r", str(ZENSICAL_LOCK)])
+    for step in steps:
+        run = subprocess.run(step, capture_output=True, text=True, timeout=600)
+        if run.returncode != 0:
+            pytest.skip(f"Zensical cannot be installed here ({' '.join(step[-2:])}): "
+                        f"{(run.stderr.strip().splitlines() or ['no message'])[-1]}")
+    return venv / "bin" / "zensical"
+
+
+def test_zensical_builds_the_generated_pages_with_every_link_working(zensical: Path, tmp_path: Path) -> None:
+    """`python -m generator build --with-docs --out docs-generated` then `zensical build -f zensical.yml`
+    (the README's recipe, in a copy of the project's configuration): every local link reaches a file."""
+    from generator import cli
+    from generator.diagnostics import Diagnostics
+    from generator.permalinks import check_site_links
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "zensical.yml"):
+        shutil.copy2(REPO / name, project / name)
+    shutil.copytree(REPO / "overrides", project / "overrides")
+    assert cli.main(["--root", str(REPO), "build", "--with-docs", "--out", str(project / "docs-generated")]) == 0
+    run = subprocess.run([str(zensical), "build", "-f", "zensical.yml"], cwd=project, env=ENV,
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+    site = project / "site-zensical"
+    assert 'content="zensical-' in (site / "index.html").read_text(encoding="utf-8")
+    page = (site / "organisations/csto/index.html").read_text(encoding="utf-8")
+    assert 'href="../../assets/companion-timeline.css"' in page, "stylesheets come from mkdocs.yml"
+    assert '<script type="application/ld+json">' in page, "overrides/main.html ran"
+    for path in ("about/index.html", "chronology/index.html", "sources/troitskiy2020/troitskiy2020.bib",
+                 "data/index.html", "reference/fields/index.html"):
+        assert (site / path).is_file(), path
+    diagnostics = Diagnostics()
+    checked = check_site_links(site, diagnostics, "site-zensical")
+    assert not diagnostics.items, diagnostics.report()
+    assert checked > 10_000
+    # Readers' URLs do not depend on the engine: every published permalink is served.
+    urls = json.loads((REPO / "permalinks.json").read_text(encoding="utf-8"))["urls"]
+    missing = [url for url in urls
+               if not (site / url.lstrip("/") / ("index.html" if url.endswith("/") else "")).is_file()]
+    assert len(urls) > 500 and missing == []
