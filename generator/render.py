@@ -152,7 +152,8 @@ class PageContext:
 
     def html_link_to_page(self, path: str, label: str) -> Markup:
         """An HTML link to another page, given its Markdown path (for use inside HTML blocks)."""
-        url = page_file(path)[:-len("index.md")]
+        file = page_file(path)
+        url = file[:-len("index.md")] if file.endswith("index.md") else file[:-len(".md")] + "/"
         return Markup(f'<a href="{relative_url(self.url, url)}">{escaping.text(label)}</a>')
 
     def html_link(self, entry: Entry, label: str | None = None) -> Markup:

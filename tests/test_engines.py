@@ -146,6 +146,22 @@ def test_relative_links_in_raw_html_only_on_folder_index_pages() -> None:
     assert _RAW_RELATIVE_LINK.search(str(result.files["organisations/csto/index.md"])), "the check can match"
 
 
+def test_pages_are_folder_indexes_and_links_name_them() -> None:
+    from generator.render import PageContext
+    from generator.types import page_file
+
+    assert [page_file(p) for p in ("organisations/csto.md", "chronology.md", "index.md", "sources/index.md",
+                                   "reference/fields.md", "sources/x/x.bib")] == [
+        "organisations/csto/index.md", "chronology/index.md", "index.md", "sources/index.md",
+        "reference/fields.md", "sources/x/x.bib"]
+    page = PageContext(path=page_file("glossary.md"), url="glossary/", site=None, citations=None)
+    assert page.link_to_page("chronology.md", "c") == "[c](../chronology/index.md)"
+    assert page.link_to_page("reference/fields.md", "f") == "[f](../reference/fields.md)"
+    assert page.to_file("sources/x/x.bib") == "../sources/x/x.bib"
+    assert page.html_link_to_page("organisations/csto.md", "o") == '<a href="../organisations/csto/">o</a>'
+    assert page.html_link_to_page("reference/fields.md", "f") == '<a href="../reference/fields/">f</a>'
+
+
 def test_link_checker_reports_links_that_climb_above_the_site_root(tmp_path: Path) -> None:
     from generator.diagnostics import Diagnostics
     from generator.permalinks import check_site_links
