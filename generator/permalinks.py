@@ -12,7 +12,7 @@ other stage, as diagnostics:
 - a published URL that is not listed yet (``permalink.unlisted``, a warning): new URLs
   enter the manifest only through ``python -m generator permalinks update``.
 
-URLs are site-relative and start with ``/``: a generated page ``organisations/csto.md``
+URLs are site-relative and start with ``/``: a generated page ``organisations/csto/index.md``
 is published as ``/organisations/csto/``, an alias page
 ``organisations/old/index.html`` as ``/organisations/old/``, any other file under its
 own path (``/data/bibliography.bib``). Hand-written pages in ``docs/`` are published
@@ -69,7 +69,7 @@ class Published:
 
     Attributes:
         url: site-relative URL, starting with ``/`` (``/organisations/csto/``).
-        path: the output file that serves it (``organisations/csto.md``).
+        path: the output file that serves it (``organisations/csto/index.md``).
         origin: the input that makes it (an entry file, a ``docs/`` file), if known.
         redirect: for a redirect page, the raw target written in it.
         redirect_line: line of the redirect instruction within the output file.
