@@ -210,6 +210,7 @@ def test_zensical_builds_the_generated_pages_with_every_link_working(zensical: P
     for name in ("mkdocs.yml", "zensical.yml"):
         shutil.copy2(REPO / name, project / name)
     shutil.copytree(REPO / "overrides", project / "overrides")
+    (project / "generator").symlink_to(REPO / "generator")  # what the API reference documents
     assert cli.main(["--root", str(REPO), "build", "--with-docs", "--out", str(project / "docs-generated")]) == 0
     run = subprocess.run([str(zensical), "build", "-f", "zensical.yml"], cwd=project, env=ENV,
                          capture_output=True, text=True, timeout=900)
@@ -222,6 +223,7 @@ def test_zensical_builds_the_generated_pages_with_every_link_working(zensical: P
     for path in ("about/index.html", "chronology/index.html", "sources/troitskiy2020/troitskiy2020.bib",
                  "data/index.html", "reference/fields/index.html"):
         assert (site / path).is_file(), path
+    assert 'id="generator.pipeline.build"' in (site / "reference/api/index.html").read_text(encoding="utf-8")
     diagnostics = Diagnostics()
     checked = check_site_links(site, diagnostics, "site-zensical")
     assert not diagnostics.items, diagnostics.report()
