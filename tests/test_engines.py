@@ -236,3 +236,17 @@ def test_zensical_builds_the_generated_pages_with_every_link_working(zensical: P
     missing = [url for url in urls
                if not (site / url.lstrip("/") / ("index.html" if url.endswith("/") else "")).is_file()]
     assert len(urls) > 500 and missing == []
+
+
+def test_mkdocs_build_stops_when_the_timeline_stylesheet_is_not_declared(tmp_path: Path) -> None:
+    """The stylesheet must be in mkdocs.yml, where every engine reads it; the plugin only warns."""
+    from test_site_build import copy_fixture, mkdocs_build
+
+    project = copy_fixture(tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "extra_css:\n  - assets/companion-timeline.css\n", ""), encoding="utf-8")
+    run = mkdocs_build(project, tmp_path / "out")
+    assert run.returncode != 0
+    assert "mkdocs.yml: add 'assets/companion-timeline.css' to extra_css" in run.stderr
+    assert "Traceback" not in run.stderr
