@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := generator/citeproc/node_modules/.installed
 BROWSER_STAMP := tests/browser/node_modules/.installed
+ZENSICAL_VENV := .venv-zensical
+ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site serve check test install lock clean browser-deps
+.PHONY: site serve check test install lock clean browser-deps zensical-site zensical-optional
 
 site: install
 	$(BIN)/mkdocs build --strict --site-dir site
@@ -19,7 +21,7 @@ serve: install
 check: install
 	$(BIN)/python -m generator check
 
-test: install browser-deps $(BROWSER_STAMP)
+test: install browser-deps $(BROWSER_STAMP) zensical-optional
 	$(BIN)/python -m pytest
 
 install: $(STAMP) $(NODE_STAMP)
@@ -51,6 +53,23 @@ browser-deps:
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock: install
 	$(BIN)/pip-compile --quiet --generate-hashes --extra test --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras -o requirements-zensical.lock requirements-zensical.in
+
+# Zensical in its own environment (it pins its own dependencies); see the README's "Engines".
+$(ZENSICAL_STAMP): requirements-zensical.lock
+	test -x $(ZENSICAL_VENV)/bin/python || $(PYTHON) -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-zensical.lock
+	touch $@
+
+# The site built by Zensical into site-zensical/, its links checked.
+zensical-site: install $(ZENSICAL_STAMP)
+	$(BIN)/python -m generator build --with-docs --out docs-generated
+	$(ZENSICAL_VENV)/bin/zensical build -f zensical.yml
+	$(BIN)/python -m generator permalinks links --site site-zensical
+
+# `make test` builds with Zensical too where it can be installed (tests/test_engines.py skips otherwise).
+zensical-optional:
+	@$(MAKE) --no-print-directory $(ZENSICAL_STAMP) || echo "Zensical cannot be installed here: its build test is skipped"
 
 clean:
-	rm -rf site .cache
+	rm -rf site .cache docs-generated site-zensical

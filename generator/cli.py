@@ -3,7 +3,8 @@
 - ``check`` validates content and bibliography without rendering (fast; for editors
   and pre-commit), and reports ``TODO`` placeholders left by ``new``.
 - ``build --out DIR`` writes the generated Markdown and data files to a folder that
-  any MkDocs-compatible engine can build.
+  any MkDocs-compatible engine can build (``--with-docs``: with the hand-written pages
+  too, for engines without the companion plugin, such as Zensical).
 - ``new <type> <id>`` writes a new entry file with every field of its type.
 - ``permalinks check`` / ``permalinks update`` compare the published URLs with the
   committed ``permalinks.json`` / add the new ones to it; ``permalinks links``
@@ -68,19 +69,43 @@ def _command_check(config: ProjectConfig, strict: bool) -> int:
     return status
 
 
-def _command_build(config: ProjectConfig, out: Path, strict: bool) -> int:
+def _command_build(config: ProjectConfig, out: Path, strict: bool, with_docs: bool = False) -> int:
     result = build(config)
     status = _report(result.diagnostics, strict)
     if status:
         return status
+    files = result.files
+    if with_docs:
+        files = _with_docs(config, files)
+        if files is None:
+            return 1
     staging = staging_folder(out)
     try:
-        write_files(result.files, staging)
+        write_files(files, staging)
         swap_in(staging, out)
     finally:
         discard(staging)
-    print(f"wrote {len(result.files)} files to {out}", file=sys.stderr)
+    print(f"wrote {len(files)} files to {out}", file=sys.stderr)
     return 0
+
+
+def _with_docs(config: ProjectConfig, files: dict[str, str | bytes]) -> dict[str, str | bytes] | None:
+    """The generated files plus the hand-written ones of ``docs_dir``: one folder for engines without
+    the plugin (Zensical). ``None``, after reporting, when a hand-written file has a generated one's path."""
+    from .diagnostics import display_path
+    from .permalinks import docs_files
+
+    docs_dir = _docs_dir(config.root)
+    diagnostics = Diagnostics()
+    merged = dict(files)
+    for path, content in docs_files(docs_dir).items():
+        if path in merged:
+            diagnostics.error("url.collision", f"'{path}' is both a hand-written and a generated page",
+                              Location(display_path(docs_dir / path, config.root)),
+                              hint="remove or rename the hand-written file")
+        else:
+            merged[path] = content
+    return None if _report(diagnostics, False) else merged
 
 
 def _command_new(config: ProjectConfig, type_name: str, entry_id: str) -> int:
@@ -184,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     p_build = sub.add_parser("build", help="write the generated pages to a folder")
     p_build.add_argument("--out", type=Path, required=True, help="output folder (replaced)")
     p_build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p_build.add_argument("--with-docs", action="store_true",
+                         help="also copy the hand-written pages (mkdocs.yml's docs_dir): a complete docs folder "
+                              "for engines without the companion plugin, such as Zensical")
 
     p_new = sub.add_parser("new", help="write a new entry file with every field of its type")
     p_new.add_argument("type", choices=sorted(TYPES_BY_NAME), help="entry type")
@@ -216,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return _command_check(config, args.strict)
     if args.command == "build":
-        return _command_build(config, args.out, args.strict)
+        return _command_build(config, args.out, args.strict, args.with_docs)
     if args.command == "new":
         return _command_new(config, args.type, args.id)
     if args.command == "permalinks":

@@ -20,7 +20,7 @@ from .reference_docs import field_reference
 from .render import Renderer
 from .schema import json_schemas
 from .timeline import TIMELINE_CSS
-from .types import ENTRY_TYPES
+from .types import ENTRY_TYPES, page_file
 
 REDIRECT_TEMPLATE = "redirect.html.jinja"
 TIMELINE_STYLESHEET = "assets/companion-timeline.css"
@@ -57,6 +57,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     files: dict[str, str | bytes] = {}
 
     def put(path: str, content: str | bytes, origin: Location | None = None) -> None:
+        path = page_file(path)  # every page is its folder's index.md: see generator.types.page_file
         if path in files:
             diagnostics.error("url.collision", f"two outputs claim '{path}'", origin or Location(path),
                               "rename the entry whose id makes this page collide with a generated one")
@@ -112,7 +113,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     put("timeline.md", renderer.page(["timeline.md.jinja"], "timeline.md", "timeline/",
                                      chart=renderer.globals["timelines"].overview(shown), rows=rows,
                                      shown=len(shown), with_members=with_members))
-    put(TIMELINE_STYLESHEET, TIMELINE_CSS)
+    put(TIMELINE_STYLESHEET, TIMELINE_CSS)  # declared in mkdocs.yml's extra_css
     editions = released_editions(config.root) if config.use_history else []
     put("editions.md", renderer.page(["editions.md.jinja"], "editions.md", "editions/", editions=editions))
     put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography)))

@@ -59,7 +59,7 @@ class Entry:
 
     @property
     def page_path(self) -> str:
-        """Generated Markdown page, e.g. ``organisations/csto.md``."""
+        """Generated Markdown page, e.g. ``organisations/csto/index.md``."""
         return self.type.page_path(self.id)
 
     @property

@@ -89,6 +89,10 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             if epoch is not None:
                 os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
         if TIMELINE_STYLESHEET not in config.extra_css:
+            # Declared in mkdocs.yml, not only added here, so that engines without this plugin
+            # (Zensical) link it too; a strict build stops until it is declared.
+            log.warning(f"mkdocs.yml: add '{TIMELINE_STYLESHEET}' to extra_css (the generator writes it; "
+                        "the timelines need it)")
             config.extra_css.append(TIMELINE_STYLESHEET)
         return config
 

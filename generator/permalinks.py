@@ -12,7 +12,7 @@ other stage, as diagnostics:
 - a published URL that is not listed yet (``permalink.unlisted``, a warning): new URLs
   enter the manifest only through ``python -m generator permalinks update``.
 
-URLs are site-relative and start with ``/``: a generated page ``organisations/csto.md``
+URLs are site-relative and start with ``/``: a generated page ``organisations/csto/index.md``
 is published as ``/organisations/csto/``, an alias page
 ``organisations/old/index.html`` as ``/organisations/old/``, any other file under its
 own path (``/data/bibliography.bib``). Hand-written pages in ``docs/`` are published
@@ -69,7 +69,7 @@ class Published:
 
     Attributes:
         url: site-relative URL, starting with ``/`` (``/organisations/csto/``).
-        path: the output file that serves it (``organisations/csto.md``).
+        path: the output file that serves it (``organisations/csto/index.md``).
         origin: the input that makes it (an entry file, a ``docs/`` file), if known.
         redirect: for a redirect page, the raw target written in it.
         redirect_line: line of the redirect instruction within the output file.
@@ -411,6 +411,27 @@ class _LinkCollector(HTMLParser):
                 self.links.append((value.strip(), line, column + 1))
 
 
+def climbs_above_root(page: str, href: str) -> bool:
+    """Whether a relative ``href`` on the site file ``page`` leaves the site's folder.
+
+    >>> climbs_above_root("organisations/csto/index.html", "../../sources/x/")
+    False
+    >>> climbs_above_root("organisations/csto/index.html", "../../../sources/x/")
+    True
+    """
+    if href.startswith("/"):
+        return False
+    depth = page.count("/")
+    for segment in href.split("/"):
+        if segment == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif segment not in ("", "."):
+            depth += 1
+    return False
+
+
 def check_site_links(site_dir: Path, diagnostics: Diagnostics, shown_as: str = "site") -> int:
     """Check that every local link in the built HTML reaches a file; returns how many were checked."""
     checked = 0
@@ -423,6 +444,12 @@ def check_site_links(site_dir: Path, diagnostics: Diagnostics, shown_as: str = "
                 continue
             target = unquote(urlsplit(urljoin(f"{_LOCAL_BASE}/{relative}", href)).path).lstrip("/")
             checked += 1
+            if climbs_above_root(relative, urlsplit(href).path):
+                diagnostics.error("permalink.broken-link",
+                                  f"'{href}' climbs above the site root: it reaches /{target} only where the "
+                                  "site is served at the root of its domain, not in an edition such as /v1.0/",
+                                  Location(f"{shown_as}/{relative}", line, column))
+                continue
             candidate = site_dir / target
             if target.endswith("/") or not target:
                 candidate = candidate / "index.html"

@@ -34,6 +34,7 @@ from .loader import Entry, Remains, load_entries, outside_project
 from .page_cache import UNCACHED_TYPES, PageCache, neighbourhood
 from .render import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 from .translit import check_transliterations
+from .types import page_file
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 
@@ -291,7 +292,7 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
 
     def source_page(key: str, render: Callable[[], str]) -> str:
         # A source page shows its BibTeX entry, the guides to it and the entries citing it.
-        path = f"sources/{source_slug(key)}.md"
+        path = page_file(f"sources/{source_slug(key)}.md")
         citing = [(c.entry.id, digests[c.entry.path], c.locators) for c in citations.cited_on.get(key, [])]
         return cache.render(path, PageCache.page_key(site_key, path, [], (shared, citing)), render)
 

@@ -26,7 +26,7 @@ from .bibliography import source_slug
 from .fields import Prose, RefValue
 from .loader import Entry
 from .prose import EntryLink, render as render_prose, plain_text
-from .types import EntryType
+from .types import EntryType, page_file
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 _ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
@@ -114,7 +114,7 @@ def _parts(path: str) -> list[str]:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """Relative link between two generated files (``organisations/csto.md`` -> ``../events/x.md``)."""
+    """Relative link between two generated files (``organisations/csto/index.md`` -> ``../../events/x/index.md``)."""
     return _relpath(_parts(from_path)[:-1], _parts(to_path))
 
 
@@ -130,7 +130,7 @@ class PageContext:
     """Helpers bound to one page, given to its template as ``page``.
 
     Attributes:
-        path: the generated Markdown file (``organisations/csto.md``).
+        path: the generated Markdown file (``organisations/csto/index.md``).
         url: its URL (``organisations/csto/``).
     """
 
@@ -161,8 +161,12 @@ class PageContext:
         return Markup(f"[{escaping.text(label or entry.name)}]({relative(self.path, entry.page_path)})")
 
     def link_to_page(self, path: str, label: str) -> Markup:
-        """A Markdown link to another generated page."""
-        return Markup(f"[{escaping.text(label)}]({relative(self.path, path)})")
+        """A Markdown link to another generated page (``chronology.md`` or ``chronology/index.md``)."""
+        return Markup(f"[{escaping.text(label)}]({relative(self.path, page_file(path))})")
+
+    def to_file(self, path: str) -> Markup:
+        """Relative target, for a Markdown link, of another generated file (``data/x.csv``) or page."""
+        return Markup(relative(self.path, page_file(path)))
 
     def url_to(self, entry: Entry) -> Markup:
         """Relative URL of an entry's page from this page (our own slugs: safe as is)."""
@@ -170,7 +174,8 @@ class PageContext:
 
     def html_link_to_page(self, path: str, label: str) -> Markup:
         """An HTML link to another page, given its Markdown path (for use inside HTML blocks)."""
-        url = path[:-len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
+        file = page_file(path)
+        url = file[:-len("index.md")] if file.endswith("index.md") else file[:-len(".md")] + "/"
         return Markup(f'<a href="{relative_url(self.url, url)}">{escaping.text(label)}</a>')
 
     def html_link(self, entry: Entry, label: str | None = None) -> Markup:
@@ -252,7 +257,7 @@ class Renderer:
     def page(self, template_names: list[str], path: str, url: str, **context: Any) -> str:
         """Render one page with the first template found among ``template_names``."""
         template = self.env.select_template(template_names)
-        page = PageContext(path=path, url=url, site=self.site, citations=self.citations, glossary=self.glossary)
+        page = PageContext(path=page_file(path), url=url, site=self.site, citations=self.citations, glossary=self.glossary)
         text = template.render(page=page, site=self.site, **self.globals, **context)
         if self.glossary is not None and path.endswith(".md"):
             definitions = self.glossary.markdown_definitions(text)

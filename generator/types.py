@@ -124,6 +124,27 @@ def _memberships(values: list, node: YNode | None) -> list[tuple[dict, YMap]]:
     return [(v, n) for v, n in found if n is not None]
 
 
+FILE_PAGES = frozenset({"reference/fields.md", "reference/diagnostics.md"})
+"""Generated pages kept as plain files: as folder indexes they would become the index page of the
+nav's Contributing section (Material's ``navigation.indexes``). They have no raw-HTML links."""
+
+
+def page_file(name: str) -> str:
+    """Where a generated page is written: ``chronology.md`` -> ``chronology/index.md``.
+
+    Every generated page is the index of its own folder, so the folder of its source file is
+    also the folder of its URL (``/chronology/``, as before). A relative link in raw HTML then
+    reaches the same page whether the engine resolves it against the page's URL (MkDocs,
+    ProperDocs) or against its source file (Zensical).
+
+    >>> page_file("organisations/csto.md"), page_file("organisations/index.md"), page_file("index.md")
+    ('organisations/csto/index.md', 'organisations/index.md', 'index.md')
+    """
+    if name == "index.md" or name.endswith("/index.md") or not name.endswith(".md") or name in FILE_PAGES:
+        return name
+    return name[: -len(".md")] + "/index.md"
+
+
 def _check_membership(value: dict, node: YMap, ctx: CheckContext) -> None:
     starts, ends = _dates(value, "from"), _dates(value, "to")
     if _before(ends, starts):
@@ -258,8 +279,8 @@ class EntryType:
         return f"{self.url_prefix}/{entry_id}/"
 
     def page_path(self, entry_id: str) -> str:
-        """Path of the generated Markdown page."""
-        return f"{self.url_prefix}/{entry_id}.md"
+        """Path of the generated Markdown page (``organisations/csto/index.md``, see :func:`page_file`)."""
+        return page_file(f"{self.url_prefix}/{entry_id}.md")
 
     @property
     def template(self) -> str:

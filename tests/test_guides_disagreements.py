@@ -37,7 +37,7 @@ def test_each_disagreement_appears_on_every_entry_it_concerns(result: BuildResul
 def test_disagreement_overview_lists_every_point_with_each_position(result: BuildResult) -> None:
     overview = result.files["disagreements/index.md"]
     for d in result.site.of_type("disagreement"):
-        assert f"({d.id}.md)" in overview
+        assert f"({d.id}/index.md)" in overview
         assert len(d.positions) >= 2
         for position in d.positions:
             assert str(escape_text(position["value"])) in overview
@@ -48,8 +48,8 @@ def test_a_guide_per_seed_reached_from_home_and_citation_page(result: BuildResul
     assert set(guides) == set(SEEDS)
     home = result.files["index.md"]
     for seed, guide in guides.items():
-        assert f"(guides/{guide.id}.md)" in home
-        assert f"(../guides/{guide.id}.md)" in result.files[f"sources/{seed}.md"]
+        assert f"(guides/{guide.id}/index.md)" in home
+        assert f"(../../guides/{guide.id}/index.md)" in result.files[f"sources/{seed}/index.md"]
         page = result.files[guide.page_path]
         for heading in ("## The question", "## Abstract", "## The argument in steps", "## Outline"):
             assert heading in page, (seed, heading)

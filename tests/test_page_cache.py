@@ -80,7 +80,7 @@ def test_editing_one_summary_renders_its_neighbourhood_only(project: Path, rende
     edit(project, "content/concepts/asian-turn.yaml", "summary: The second stage", "summary: The second phase")
     rendered.clear()
     warm = build(config(project))
-    assert "concepts/asian-turn.md" in rendered
+    assert "concepts/asian-turn/index.md" in rendered
     assert 1 < len(rendered) < 40, rendered
     assert warm.files == build(config(project, cache=False)).files
 
@@ -166,7 +166,7 @@ def test_removing_an_entry_updates_the_pages_it_linked_to(project: Path) -> None
     (project / "content" / "events" / "test-added-event.yaml").unlink()
     without = build(config(project, verify=True))
     assert without.ok and without.stale_pages == [] and without.reused_pages > 250
-    assert "events/test-added-event.md" not in without.files
+    assert "events/test-added-event/index.md" not in without.files
     assert without.files == build(config(project, cache=False)).files
 
 
@@ -195,7 +195,7 @@ def test_a_missing_neighbour_would_be_caught(project: Path, monkeypatch: pytest.
     EDITS["rename an event"](project)
     result = build(config(project, verify=True))
     # The pages it links to list it under "Referenced by"; without backlinks in their keys they go stale.
-    assert "organisations/csto.md" in result.stale_pages
+    assert "organisations/csto/index.md" in result.stale_pages
 
 
 class _Payload:

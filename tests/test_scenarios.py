@@ -144,8 +144,8 @@ def test_valid_minimal_builds_every_page(tmp_path: Path) -> None:
     root = materialise("valid-minimal", tmp_path / "valid-minimal")
     result = build(ProjectConfig.for_project(root, format_citations=False))
     assert result.ok, result.diagnostics.report()
-    for page in ("organisations/tso.md", "events/test-treaty.md", "concepts/balance.md", "countries/kaz.md",
-                 "disagreements/tso-founding-year.md"):
+    for page in ("organisations/tso/index.md", "events/test-treaty/index.md", "concepts/balance/index.md",
+                 "countries/kaz/index.md", "disagreements/tso-founding-year/index.md"):
         assert page in result.files
 
 

@@ -15,14 +15,14 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
 GOLDEN = REPO / "tests" / "golden"
 GOLDEN_PAGES = [
-    "organisations/csto.md",
-    "organisations/cst.md",
-    "events/csto-charter-2002.md",
-    "concepts/dead-letter-regime.md",
-    "countries/kgz.md",
-    "disagreements/csto-founding-date.md",
+    "organisations/csto/index.md",
+    "organisations/cst/index.md",
+    "events/csto-charter-2002/index.md",
+    "concepts/dead-letter-regime/index.md",
+    "countries/kgz/index.md",
+    "disagreements/csto-founding-date/index.md",
     "organisations/index.md",
-    "sources/troitskiy2020.md",
+    "sources/troitskiy2020/index.md",
 ]
 MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
@@ -113,7 +113,7 @@ def test_editions_page_lists_released_tags(tmp_path: Path) -> None:
         subprocess.run(git + args, check=True, capture_output=True)
     result = build(ProjectConfig.for_project(project))
     assert result.ok, result.diagnostics.report()
-    page = html.unescape(result.files["editions.md"])  # values are written as character references
+    page = html.unescape(result.files["editions/index.md"])  # values are written as character references
     assert page.index("| v1.2 |") < page.index("| v1.0 |"), "newest edition first"
     assert "https://fixture.example.org/v1.0/" in page
     assert "No edition has been released yet" not in page
