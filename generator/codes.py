@@ -8,7 +8,10 @@ from __future__ import annotations
 
 CODES: dict[str, str] = {
     # YAML
-    "yaml.syntax": "The file is not valid YAML (includes tabs used for indentation).",
+    "yaml.syntax": "The file is not valid YAML; the message names the line and how to fix it. Usual causes: "
+                   "text that contains `: ` or starts with a quote, `[`, `{`, `@` or `- ` but is not in quotes "
+                   "(write `summary: \"Vinokurov: a regional view\"`); a line indented differently from the "
+                   "lines it belongs with; a tab instead of spaces; a quote or bracket that is never closed.",
     "yaml.encoding": "The file is not valid UTF-8.",
     "yaml.bom": "The file starts with a byte-order mark; save it as UTF-8 without BOM.",
     "yaml.control-char": "The file contains a NUL byte or another control character.",
