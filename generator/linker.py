@@ -13,10 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .diagnostics import Diagnostics, Location, did_you_mean
+from .diagnostics import Diagnostics, Location
 from .fields import SLUG_RE, RefValue
 from .loader import Entry
 from .prose import ScannedProse, scan
+from .suggest import citation_hint, close_id, rename_candidates
 from .types import ENTRY_TYPES, EntryType
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schemas", "reference"})
@@ -66,26 +67,64 @@ def _a(noun: str) -> str:
 
 
 def _ref_error(ref_id: str, wanted: tuple[str, ...], location: Location, by_id: dict[str, Entry],
-               diagnostics: Diagnostics) -> None:
+               diagnostics: Diagnostics, manifest_urls: frozenset[str] | None = None, in_prose: bool = False) -> None:
     kind = " or ".join(_a(t) for t in wanted) if wanted else "an entry"
     if not ref_id:
         diagnostics.error("ref.unknown", "empty entry link", location, "write [[id]] or [[id|text]]")
         return
+    renamed = _rename_hint(ref_id, wanted, by_id, manifest_urls, in_prose)
+    if renamed:
+        message, hint = renamed
+        diagnostics.error("ref.unknown", message, location, hint)
+        return
     candidates = [i for i, e in by_id.items() if not wanted or e.type.name in wanted]
     # "[[Soft Power]]" should find 'soft-power': compare ids with ids.
     probe = ref_id if SLUG_RE.match(ref_id) else re.sub(r"[^a-z0-9]+", "-", ref_id.lower()).strip("-")
-    hint = f"did you mean '{probe}'?" if probe in candidates else did_you_mean(probe or ref_id, candidates)
-    diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location, hint)
+    guess = probe if probe in candidates else close_id(probe or ref_id, candidates)
+    folders = "/".join(t.folder for t in ENTRY_TYPES if not wanted or t.name in wanted)
+    diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location,
+                      f"did you mean '{guess}'?" if guess else
+                      f"write the id of an existing entry (its file name in content/{folders}/, without .yaml)"
+                      if len(wanted) == 1 else
+                      "write the id of an existing entry (its file name in content/, without .yaml)")
+
+
+def _rename_hint(ref_id: str, wanted: tuple[str, ...], by_id: dict[str, Entry],
+                 manifest_urls: frozenset[str] | None, in_prose: bool) -> tuple[str, str] | None:
+    """Message and hint for a reference to an id that was published and is gone: likely a rename."""
+    for entry_type in ENTRY_TYPES:
+        if wanted and entry_type.name not in wanted:
+            continue
+        of_type = [i for i, e in by_id.items() if e.type.name == entry_type.name]
+        new = rename_candidates(ref_id, entry_type.url_prefix, manifest_urls, of_type)
+        if new is None:
+            continue
+        url = f"/{entry_type.url_prefix}/{ref_id}/"
+        message = f"'{ref_id}' is not {_a(entry_type.name)} any more: {url} was published and no entry has this id"
+        keep = f"keep the old address with `aliases: [{ref_id}]` in"
+        if len(new) == 1:
+            written = f"[[{new[0]}]]" if in_prose else f"'{new[0]}'"
+            return message, (f"it looks renamed to '{new[0]}' (new in this change): write {written} and {keep} "
+                             f"{by_id[new[0]].path}")
+        if new:
+            listed = ", ".join(f"'{i}'" for i in new[:5])
+            return message, (f"if it was renamed, it is one of the {entry_type.plural.lower()} new in this change "
+                             f"({listed}): write the new id and {keep} that entry's file")
+        return message, (f"if it was renamed or merged into another {entry_type.name}, write that id and {keep} "
+                         f"that entry's file")
+    return None
 
 
 def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] | None,
-         broken_ids: set[str] = frozenset()) -> Site:
+         broken_ids: set[str] = frozenset(), manifest_urls: Iterable[str] | None = None) -> Site:
     """Index ``entries`` and check everything that spans entries.
 
     ``bib_keys`` is the set of known citation keys (``None`` skips the check).
     ``broken_ids`` are ids of files that failed to load: references to them are not
-    reported again.
+    reported again. ``manifest_urls`` (the URLs of ``permalinks.json``, when known)
+    lets a reference to a renamed entry say so instead of guessing a similar id.
     """
+    published = frozenset(manifest_urls) if manifest_urls is not None else None
     order = {t.name: i for i, t in enumerate(ENTRY_TYPES)}
     entries = sorted(entries, key=lambda e: (order[e.type.name], e.id))
     by_id: dict[str, Entry] = {}
@@ -130,7 +169,7 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                     diagnostics.error("ref.alias", f"'{ref.target}' is a former id of '{new.id}'", ref.location,
                                       f"write '{new.id}'")
                 elif ref.target not in known:
-                    _ref_error(ref.target, ref.types, ref.location, by_id, diagnostics)
+                    _ref_error(ref.target, ref.types, ref.location, by_id, diagnostics, published)
                 continue
             if ref.types and target.type.name not in ref.types:
                 diagnostics.error("ref.wrong-type", f"'{ref.target}' is {_a(target.type.name)}, not "
@@ -155,7 +194,7 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                                           f"'{aliases[link_.target].id}'", link_.location,
                                           f"write [[{aliases[link_.target].id}]]")
                     elif link_.target not in known:
-                        _ref_error(link_.target, (), link_.location, by_id, diagnostics)
+                        _ref_error(link_.target, (), link_.location, by_id, diagnostics, published, in_prose=True)
                 elif target is not entry:
                     backlinks[target.id][entry.id] = entry
 
@@ -166,7 +205,7 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
         for key, location in keys:
             if bib_keys is not None and key not in bib_keys:
                 diagnostics.error("cite.unknown", f"'{key}' is not a key in bibliography/", location,
-                                  did_you_mean(key, bib_keys) or "add the work to a .bib file in bibliography/")
+                                  citation_hint(key, bib_keys))
             else:
                 cited.add(key)
 

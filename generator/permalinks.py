@@ -269,7 +269,7 @@ def check_permalinks(published: Mapping[str, Published], manifest: Manifest | No
     for url in manifest.urls:
         if url not in published and in_scope(url):
             diagnostics.error("permalink.removed", f"{url} was published and is gone, with no redirect",
-                              manifest.location(manifest_path, url), _removal_hint(url, published))
+                              manifest.location(manifest_path, url), _removal_hint(url, published, listed))
     for url in sorted(u for u in set(published) - listed if in_scope(u)):
         page = published[url]
         diagnostics.warning("permalink.unlisted", f"{url} is new and not in {MANIFEST_NAME}",
@@ -303,16 +303,24 @@ def _follow(page: Published, published: Mapping[str, Published], site_url: str) 
     return page.url
 
 
-def _removal_hint(url: str, published: Mapping[str, Published]) -> str:
+def _removal_hint(url: str, published: Mapping[str, Published], listed: set[str]) -> str:
     deliberate = "a deliberate removal needs `python -m generator permalinks update --allow-removal`"
     parts = url.strip("/").split("/")
     if len(parts) == 2 and url.endswith("/") and parts[0] in {t.url_prefix for t in ENTRY_TYPES}:
         folder, old = parts
-        same_type = [u.strip("/").split("/")[1] for u, p in published.items()
-                     if p.redirect is None and u.startswith(f"/{folder}/") and u.count("/") == 3]
-        guess = _closest(old, same_type)
-        target = f"the entry that replaces it ('{guess}'?)" if guess else "the entry that replaces it"
-        return f"if '{old}' was renamed, add `aliases: [{old}]` to {target}; {deliberate}"
+        # A rename removes one URL and adds one of the same type: the new pages of this type are the candidates,
+        # never an existing page whose name merely looks alike.
+        new = sorted(u for u, p in published.items()
+                     if p.redirect is None and u.startswith(f"/{folder}/") and u.count("/") == 3 and u not in listed)
+        if len(new) == 1:
+            page = published[new[0]]
+            where = f" ({page.origin.path})" if page.origin else ""
+            return (f"it looks renamed: {new[0]} is new in this change; add `aliases: [{old}]` to that entry{where} "
+                    f"so the old address redirects there; {deliberate}")
+        if new:
+            return (f"if '{old}' was renamed, add `aliases: [{old}]` to the entry that replaces it (new in this change: "
+                    f"{', '.join(new[:5])}); {deliberate}")
+        return f"if '{old}' was renamed or merged, add `aliases: [{old}]` to the entry that replaces it; {deliberate}"
     return f"restore it or leave a redirect at its address; {deliberate}"
 
 
