@@ -95,6 +95,8 @@ CODES: dict[str, str] = {
     "permalink.broken-link": "A link or resource in the built site (`site/`) points to a file that is not there.",
     "scaffold.placeholder": "A value is still the `TODO` placeholder written by `python -m generator new`.",
     "scaffold.exists": "`python -m generator new` was asked for a file that already exists (it never overwrites).",
+    "scaffold.former-id": "`python -m generator new` was asked for an id that is another entry's former id (in its "
+                          "`aliases`): that address redirects to the renamed entry and is not reused.",
     "scaffold.schema-outdated": "A committed JSON Schema in `schemas/` differs from the entry type declarations; "
                                 "run `python -m generator schemas --out schemas/`.",
 }

@@ -150,8 +150,13 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                 diagnostics.error("alias.collision", f"alias '{alias}' is reserved for a generated page",
                                   entry.location, "remove it; no entry can have had this id")
             elif alias in by_id:
-                diagnostics.error("alias.collision", f"alias '{alias}' is the id of an existing entry", entry.location,
-                                  "an alias keeps a former id; it cannot be a current one")
+                # The former id came first: the entry that took it is the one to change, never the redirect.
+                taker = by_id[alias]
+                diagnostics.error("alias.collision", f"id '{alias}' is a former id of '{entry.id}' ({entry.path}): links "
+                                  f"to '{alias}' and its old address lead there, and readers cite them",
+                                  taker.location, "choose another id for this entry (rename the file and its id); a "
+                                  "former id is given to a new entry only by a reviewed change "
+                                  "(see docs/contributing/permalinks.md)")
             elif alias in aliases:
                 diagnostics.error("alias.collision", f"alias '{alias}' is also claimed by {aliases[alias].path}",
                                   entry.location)
