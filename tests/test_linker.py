@@ -133,8 +133,11 @@ def test_reserved_ids(reserved: str) -> None:
 
 def test_alias_that_is_a_current_id() -> None:
     _, problems = linked(org("csto", "aliases: [cis]\n"), org("cis"))
-    assert problems == ["content/organisations/csto.yaml:1:1: error[alias.collision]: alias 'cis' is the id of an "
-                        "existing entry | an alias keeps a former id; it cannot be a current one"]
+    # The entry that took the former id is the one to change; the redirect stays.
+    assert problems == ["content/organisations/cis.yaml:1:1: error[alias.collision]: id 'cis' is a former id of "
+                        "'csto' (content/organisations/csto.yaml): links to 'cis' and its old address lead there, and "
+                        "readers cite them | choose another id for this entry (rename the file and its id); a former "
+                        "id is given to a new entry only by a reviewed change (see docs/contributing/permalinks.md)"]
 
 
 def test_alias_claimed_twice() -> None:
