@@ -69,6 +69,7 @@ def make_environment(override_dirs: Iterable[Path] = (), cache_dir: Path | None 
     env.filters["text"] = escaping.text
     env.filters["pre_text"] = escaping.pre_text
     env.filters["md_trusted"] = escaping.md_trusted
+    env.filters["md_code"] = escaping.md_code
     env.globals.update(
         meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld, edition_url=edition_url,
         seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,
