@@ -2,7 +2,8 @@
 
 It never writes into ``docs_dir``. Problems in content are printed as diagnostics
 and abort the build before anything is written (``mkdocs build`` exits non-zero).
-``mkdocs serve`` also watches ``content/`` and ``bibliography/``.
+``mkdocs serve`` also watches ``content/`` and ``bibliography/``, and shows content
+errors in the browser instead of failing (:mod:`generator.serve_errors`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .emit import TIMELINE_STYLESHEET
 from .history import last_commit_epoch
 from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
+from .serve_errors import ServeErrors
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
@@ -40,6 +42,12 @@ class CompanionConfig(Config):
 
 class CompanionPlugin(BasePlugin[CompanionConfig]):
     """Adds every generated page and data file to the MkDocs build."""
+
+    serve_errors: ServeErrors | None = None
+    """Set under ``mkdocs serve`` (MkDocs keeps a plugin with ``on_startup`` across rebuilds)."""
+
+    def on_startup(self, *, command, dirty: bool) -> None:
+        self.serve_errors = ServeErrors() if command == "serve" else None
 
     def _project(self, config) -> ProjectConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -71,16 +79,30 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         result = build(self._project(config))
-        for diagnostic in result.diagnostics.sorted():
-            (log.error if diagnostic.severity.value == "error" else log.warning)(str(diagnostic))
-        if not result.ok:
-            raise Abort(f"content has problems: {len(result.diagnostics.errors)} error(s); no site was written")
-        for path, content in sorted(result.files.items()):
+        generated = result.files
+        if not result.ok and self.serve_errors is not None:
+            generated = self.serve_errors.failed(result.diagnostics.sorted(), config)
+        else:
+            for diagnostic in result.diagnostics.sorted():
+                (log.error if diagnostic.severity.value == "error" else log.warning)(str(diagnostic))
+            if not result.ok:
+                raise Abort(f"content has problems: {len(result.diagnostics.errors)} error(s); no site was written")
+            if self.serve_errors is not None:
+                self.serve_errors.succeeded(result.files)
+        for path, content in sorted(generated.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 raise Abort(f"docs/{path} collides with a generated page; remove or rename it")
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        return self.serve_errors.decorate(output) if self.serve_errors is not None else output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        if self.serve_errors is None or not template_name.endswith(".html"):  # not sitemap.xml
+            return output_content
+        return self.serve_errors.decorate(output_content)
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).resolve().parent
