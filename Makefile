@@ -8,7 +8,7 @@ BROWSER_STAMP := tests/browser/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site serve check test install lock clean browser-deps
+.PHONY: site serve check quick test install lock clean browser-deps
 
 site: install
 	$(BIN)/mkdocs build --strict --site-dir site
@@ -18,6 +18,9 @@ serve: install
 
 check: install
 	$(BIN)/python -m generator check
+
+# For content contributors: the content check, then the strict build; no test suite (see `make test`).
+quick: check site
 
 test: install browser-deps $(BROWSER_STAMP)
 	$(BIN)/python -m pytest
