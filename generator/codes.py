@@ -91,6 +91,9 @@ CODES: dict[str, str] = {
     "permalink.unlisted": "A published URL is not in `permalinks.json` yet; run `python -m generator permalinks "
                           "update` and commit the manifest (warning).",
     "permalink.manifest": "`permalinks.json` is missing, is not valid JSON, or is not a sorted list of URLs.",
+    "permalink.retargeted": "An address recorded in `permalinks.json` as a redirect (a renamed entry's former id) "
+                            "now shows another page or redirects elsewhere; readers who cite it mean the original "
+                            "target. Only `permalinks update --allow-reassign`, a reviewed step, changes that.",
     # permalinks and the contributor workflow
     "permalink.broken-link": "A link or resource in the built site (`site/`) points to a file that is not there.",
     "scaffold.placeholder": "A value is still the `TODO` placeholder written by `python -m generator new`.",
