@@ -26,7 +26,6 @@ give the address that "cite this page" should show.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import html
 import json
 import os
@@ -42,6 +41,7 @@ from .diagnostics import Diagnostics, Location
 from .codes import CODES
 from .diagnostics import display_path
 from .pipeline import ProjectConfig, build
+from .suggest import close_id
 from .types import ENTRY_TYPES
 
 MANIFEST_NAME = "permalinks.json"
@@ -325,8 +325,7 @@ def check_permalinks(published: Mapping[str, Published], manifest: Manifest | No
 
 
 def _closest(word: str, candidates: list[str]) -> str | None:
-    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    return close_id(word, candidates)  # strict: a look-alike id is usually another thing entirely
 
 
 def _nearest_page(target: str, published: Mapping[str, Published]) -> str:
