@@ -135,7 +135,9 @@ def _bad_start(lines, i, col, problem, context, cmark):
         start = (i, col)
     elif problem.startswith("expected the node content, but found '"):
         parts = _split_field(lines[i])
-        if parts is None or parts[2] != col:  # not the first character of a field's value
+        item = re.match(r"^ *(?:- +)+", lines[i])
+        # Only the first character of a field's value or of a list item.
+        if not ((parts is not None and parts[2] == col) or (item is not None and item.end() == col)):
             return None
         start = (i, col)
     if start is None:
@@ -263,6 +265,9 @@ def _no_colon(lines, i, col, problem, context, cmark):
     if match:
         return _at(k, len(match.group(1)) + len(match.group(2)), f"line {k + 1} needs a space after ':'",
                    f"write {match.group(2)}: {match.group(3)}")
+    outdented = _outdented_block_text(lines, k)
+    if outdented is not None:
+        return outdented
     before = _content_lines_before(lines, k)
     previous = f"the text of line {before[0] + 1}" if before else "the line above"
     return _at(k, _indent(line), f"line {k + 1} is not 'field: value', a list item '- ...', "
@@ -299,6 +304,9 @@ def _after_value(lines, i, col, problem, context, cmark):
     line = lines[i]
     if col <= _indent(line):
         return None
+    outdented = _outdented_block_text(lines, i)
+    if outdented is not None:
+        return outdented
     parts = _split_field(line)
     if parts is not None and parts[1][:1] in ("[", "{") and col > parts[2]:
         return _at(i, parts[2], f"text that starts with '{parts[1][0]}' must be in quotes",
@@ -330,6 +338,26 @@ def _after_value(lines, i, col, problem, context, cmark):
                    f"before the end of the line",
                    f"text that starts with {first} must end with it; {how}: {field}: {fix}")
     return _quote_closed_late(lines, i, col)
+
+
+def _outdented_block_text(lines: list[str], i: int) -> Explanation | None:
+    """Line ``i`` belongs to the text under ``field: |`` above it but starts left of that text."""
+    before = _content_lines_before(lines, i)
+    for j in before:
+        parts = _split_field(lines[j])
+        if parts is not None and _block_indicator(parts[1]):
+            text_lines = [k for k in range(j + 1, i) if lines[k].strip()]
+            if not text_lines:
+                return None
+            first = text_lines[0]
+            if _indent(lines[i]) >= _indent(lines[first]):
+                return None
+            return _at(i, _indent(lines[i]), f"line {i + 1} is indented differently from line {first + 1}",
+                       f"every line of the text under '{parts[0]}: {parts[1]}' (line {j + 1}) must start at least "
+                       f"in column {_indent(lines[first]) + 1}, like line {first + 1}")
+        if _indent(lines[j]) <= _indent(lines[i]) or parts is not None:
+            return None  # a line at or left of line i that is not block text: no block scalar encloses i
+    return None
 
 
 def _quote_closed_late(lines: list[str], i: int, col: int) -> Explanation | None:
