@@ -10,7 +10,7 @@ ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site serve check test install lock clean browser-deps zensical-site zensical-optional
+.PHONY: site serve check quick test install lock clean browser-deps zensical-site zensical-optional
 
 site: install
 	$(BIN)/mkdocs build --strict --site-dir site
@@ -20,6 +20,9 @@ serve: install
 
 check: install
 	$(BIN)/python -m generator check
+
+# For content contributors: the content check, then the strict build; no test suite (see `make test`).
+quick: check site
 
 test: install browser-deps $(BROWSER_STAMP) zensical-optional
 	$(BIN)/python -m pytest

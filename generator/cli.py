@@ -121,7 +121,8 @@ def _command_new(config: ProjectConfig, type_name: str, entry_id: str) -> int:
 
 
 def _command_permalinks(config: ProjectConfig, action: str, strict: bool, allow_removal: bool,
-                        manifest: Path | None, under: tuple[str, ...], site_dir: Path) -> int:
+                        manifest: Path | None, under: tuple[str, ...], site_dir: Path,
+                        allow_reassign: bool = False) -> int:
     from .permalinks import check_site_links, run_check, run_update
 
     docs_dir = _docs_dir(config.root)
@@ -145,7 +146,7 @@ def _command_permalinks(config: ProjectConfig, action: str, strict: bool, allow_
             count = len([u for u in urls if not under or u.startswith(under)])
             print(f"ok: all {count} listed URLs are still published", file=sys.stderr)
         return status
-    diagnostics, urls = run_update(config, docs_dir, manifest, allow_removal)
+    diagnostics, urls = run_update(config, docs_dir, manifest, allow_removal, allow_reassign)
     status = _report(diagnostics, False)
     if urls is None:
         print("permalinks.json was not changed", file=sys.stderr)
@@ -224,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     p_links.add_argument("--strict", action="store_true", help="check: fail on new, unlisted URLs too")
     p_links.add_argument("--allow-removal", action="store_true",
                          help="update: also drop URLs that are gone (a deliberate, reviewed removal)")
+    p_links.add_argument("--allow-reassign", action="store_true",
+                         help="update: let a recorded redirect's address show another page (a reviewed step)")
     p_links.add_argument("--manifest", type=Path, default=None, help="manifest file (default: ROOT/permalinks.json)")
     p_links.add_argument("--under", action="append", default=[], metavar="PREFIX",
                          help="check: only URLs starting with PREFIX, e.g. /organisations/ (repeatable)")
@@ -249,5 +252,5 @@ def main(argv: list[str] | None = None) -> int:
         return _command_new(config, args.type, args.id)
     if args.command == "permalinks":
         return _command_permalinks(config, args.action, args.strict, args.allow_removal, args.manifest,
-                                   tuple(args.under), args.site)
+                                   tuple(args.under), args.site, args.allow_reassign)
     return _command_schemas(config, args.out, args.check)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 CODES: dict[str, str] = {
     # YAML
-    "yaml.syntax": "The file is not valid YAML (includes tabs used for indentation).",
+    "yaml.syntax": "The file is not valid YAML; the message names the line and how to fix it. Usual causes: "
+                   "text that contains `: ` or starts with a quote, `[`, `{`, `@` or `- ` but is not in quotes "
+                   "(write `summary: \"Vinokurov: a regional view\"`); a line indented differently from the "
+                   "lines it belongs with; a tab instead of spaces; a quote or bracket that is never closed.",
     "yaml.encoding": "The file is not valid UTF-8.",
     "yaml.bom": "The file starts with a byte-order mark; save it as UTF-8 without BOM.",
     "yaml.control-char": "The file contains a NUL byte or another control character.",
@@ -110,10 +113,15 @@ CODES: dict[str, str] = {
     "permalink.unlisted": "A published URL is not in `permalinks.json` yet; run `python -m generator permalinks "
                           "update` and commit the manifest (warning).",
     "permalink.manifest": "`permalinks.json` is missing, is not valid JSON, or is not a sorted list of URLs.",
+    "permalink.retargeted": "An address recorded in `permalinks.json` as a redirect (a renamed entry's former id) "
+                            "now shows another page or redirects elsewhere; readers who cite it mean the original "
+                            "target. Only `permalinks update --allow-reassign`, a reviewed step, changes that.",
     # permalinks and the contributor workflow
     "permalink.broken-link": "A link or resource in the built site (`site/`) points to a file that is not there.",
     "scaffold.placeholder": "A value is still the `TODO` placeholder written by `python -m generator new`.",
     "scaffold.exists": "`python -m generator new` was asked for a file that already exists (it never overwrites).",
+    "scaffold.former-id": "`python -m generator new` was asked for an id that is another entry's former id (in its "
+                          "`aliases`): that address redirects to the renamed entry and is not reused.",
     "scaffold.schema-outdated": "A committed JSON Schema in `schemas/` differs from the entry type declarations; "
                                 "run `python -m generator schemas --out schemas/`.",
     # transliteration (emitted by generator.translit)

@@ -86,6 +86,22 @@ def unquoted(value: object) -> str:
     return text
 
 
+_CODE_SPAN_SAFE = re.compile(r"^[A-Za-z0-9_.\-/<>:]+$")
+
+
+def md_code(value: object) -> Markup:
+    """A Markdown code span showing ``value`` as written (``alias.collision``, ``other_names``).
+
+    Inside a code span a character reference is shown as typed, so :func:`text`'s
+    escaping would print ``alias&#46;collision``. Only identifiers our own
+    declarations define are expected here; anything else falls back to :func:`text`.
+    """
+    shown = str(value)
+    if not _CODE_SPAN_SAFE.match(shown):
+        return Markup("<code>") + text(shown) + Markup("</code>")
+    return Markup(f"`{shown}`")
+
+
 def safe_url(value: object) -> bool:
     """Whether a URL may be linked: only absolute http(s) URLs are."""
     return bool(_SAFE_URL.match(str(value)))

@@ -20,6 +20,7 @@ import yaml
 
 from .dates import DateValue, parse_date
 from .diagnostics import Diagnostics, Location, did_you_mean
+from .suggest import date_hint, enum_hint
 from .yamlload import YMap, YNode, YScalar, YSeq
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -345,7 +346,7 @@ class Enum(FieldType):
         if scalar.value not in self.values:
             return ctx.error(
                 "schema.enum", f"'{scalar.value}' is not one of: {', '.join(self.values)}", node,
-                did_you_mean(scalar.value, self.values) or "write one of the listed values exactly, in lowercase",
+                enum_hint(scalar.value, self.values),
             )
         return scalar.value
 
@@ -389,7 +390,7 @@ class Date(FieldType):
         value, problem = parse_date(scalar.value)
         if value is None:
             message = f"'{scalar.value}' is not " + (f"a valid date: {problem}" if problem else "an EDTF date")
-            return ctx.error("date.invalid", message, node,
+            return ctx.error("date.invalid", message, node, (None if problem else date_hint(scalar.value)) or
                              "write e.g. 1992-05-15, 1992-05, 1992, 2003~ (circa), 2010? (uncertain) or 1996/1999")
         return value
 

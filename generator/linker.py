@@ -18,6 +18,7 @@ from .diagnostics import Diagnostics, Location, did_you_mean
 from .fields import SLUG_RE
 from .loader import Entry, Remains
 from .prose import ScannedProse, scan
+from .suggest import citation_hint, close_id, rename_candidates
 from .types import ENTRY_TYPES, TYPES_BY_NAME, EntryType
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schemas", "reference"})
@@ -67,28 +68,64 @@ def _a(noun: str) -> str:
 
 
 def _ref_error(ref_id: str, wanted: tuple[str, ...], location: Location, by_id: dict[str, Entry],
-               diagnostics: Diagnostics, broken_ids: Iterable[str] = ()) -> None:
+               diagnostics: Diagnostics, broken_ids: Iterable[str] = (), manifest_urls: frozenset[str] | None = None,
+               in_prose: bool = False) -> None:
     kind = " or ".join(_a(t) for t in wanted) if wanted else "an entry"
     if not ref_id:
         diagnostics.error("ref.unknown", "empty entry link", location, "write [[id]] or [[id|text]]")
+        return
+    renamed = _rename_hint(ref_id, wanted, by_id, manifest_urls, in_prose)
+    if renamed:
+        message, hint = renamed
+        diagnostics.error("ref.unknown", message, location, hint)
         return
     candidates = [i for i, e in by_id.items() if not wanted or e.type.name in wanted]
     if not wanted:
         candidates += broken_ids  # files with errors of their own still have their ids
     # "[[Soft Power]]" should find 'soft-power': compare ids with ids.
     probe = ref_id if SLUG_RE.match(ref_id) else re.sub(r"[^a-z0-9]+", "-", ref_id.lower()).strip("-")
-    hint = f"did you mean '{probe}'?" if probe in candidates else did_you_mean(probe or ref_id, candidates)
-    if hint is None:
-        folders = " or ".join(f"content/{TYPES_BY_NAME[t].folder}/" for t in wanted) or "content/"
-        hint = f"check the id, or add the entry to {folders}"
-    diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location, hint)
+    guess = probe if probe in candidates else close_id(probe or ref_id, candidates)
+    folders = "/".join(t.folder for t in ENTRY_TYPES if not wanted or t.name in wanted)
+    diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location,
+                      f"did you mean '{guess}'?" if guess else
+                      f"write the id of an existing entry (its file name in content/{folders}/, without .yaml)"
+                      if len(wanted) == 1 else
+                      "write the id of an existing entry (its file name in content/, without .yaml)")
+
+
+def _rename_hint(ref_id: str, wanted: tuple[str, ...], by_id: dict[str, Entry],
+                 manifest_urls: frozenset[str] | None, in_prose: bool) -> tuple[str, str] | None:
+    """Message and hint for a reference to an id that was published and is gone: likely a rename."""
+    for entry_type in ENTRY_TYPES:
+        if wanted and entry_type.name not in wanted:
+            continue
+        of_type = [i for i, e in by_id.items() if e.type.name == entry_type.name]
+        new = rename_candidates(ref_id, entry_type.url_prefix, manifest_urls, of_type)
+        if new is None:
+            continue
+        url = f"/{entry_type.url_prefix}/{ref_id}/"
+        message = f"'{ref_id}' is not {_a(entry_type.name)} any more: {url} was published and no entry has this id"
+        keep = f"keep the old address with `aliases: [{ref_id}]` in"
+        if len(new) == 1:
+            written = f"[[{new[0]}]]" if in_prose else f"'{new[0]}'"
+            return message, (f"it looks renamed to '{new[0]}' (new in this change): write {written} and {keep} "
+                             f"{by_id[new[0]].path}")
+        if new:
+            listed = ", ".join(f"'{i}'" for i in new[:5])
+            return message, (f"if it was renamed, it is one of the {entry_type.plural.lower()} new in this change "
+                             f"({listed}): write the new id and {keep} that entry's file")
+        return message, (f"if it was renamed or merged into another {entry_type.name}, write that id and {keep} "
+                         f"that entry's file")
+    return None
 
 
 class _Index:
     """Entries by id and by former id, and how to resolve a reference against them."""
 
-    def __init__(self, claims: dict[str, list[Entry]], aliases: dict[str, Entry], broken_ids: Iterable[str]) -> None:
+    def __init__(self, claims: dict[str, list[Entry]], aliases: dict[str, Entry], broken_ids: Iterable[str],
+                 published: frozenset[str] | None = None) -> None:
         self.claims = claims
+        self.published = published
         self.by_id = {i: entries[0] for i, entries in claims.items()}
         self.aliases = aliases
         self.broken = set(broken_ids)
@@ -104,7 +141,8 @@ class _Index:
                 diagnostics.error("ref.alias", f"'{target}' is a former id of '{new}'", location,
                                   f"write [[{new}]]" if hint_link else f"write '{new}'")
             elif target not in self.known:
-                _ref_error(target, types, location, self.by_id, diagnostics, self.known - self.by_id.keys())
+                _ref_error(target, types, location, self.by_id, diagnostics, self.known - self.by_id.keys(),
+                           self.published, in_prose=hint_link)
             return None
         # An id claimed twice is reported on each claimant (id.duplicate); a reference is
         # read as naming the claimant of the type it expects, so the clash does not cascade.
@@ -122,14 +160,17 @@ class _Index:
 
 
 def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] | None,
-         broken_ids: set[str] = frozenset(), remains: Iterable[Remains] = ()) -> Site:
+         broken_ids: set[str] = frozenset(), remains: Iterable[Remains] = (),
+         manifest_urls: Iterable[str] | None = None) -> Site:
     """Index ``entries`` and check everything that spans entries.
 
     ``bib_keys`` is the set of known citation keys (``None`` skips the check).
     ``broken_ids`` are ids of files that failed to load: references to them are not
     reported again. ``remains`` are what is left of those files: their references and
-    citations are checked too.
+    citations are checked too. ``manifest_urls`` (the URLs of ``permalinks.json``, when known)
+    lets a reference to a renamed entry say so instead of guessing a similar id.
     """
+    published = frozenset(manifest_urls) if manifest_urls is not None else None
     order = {t.name: i for i, t in enumerate(ENTRY_TYPES)}
     entries = sorted(entries, key=lambda e: (order[e.type.name], e.id))
     claims: dict[str, list[Entry]] = {}
@@ -166,8 +207,13 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                 diagnostics.error("alias.collision", f"alias '{alias}' is reserved for a generated page",
                                   entry.location, "remove it; no entry can have had this id")
             elif alias in by_id:
-                diagnostics.error("alias.collision", f"alias '{alias}' is the id of an existing entry", entry.location,
-                                  "an alias keeps a former id; it cannot be a current one")
+                # The former id came first: the entry that took it is the one to change, never the redirect.
+                taker = by_id[alias]
+                diagnostics.error("alias.collision", f"id '{alias}' is a former id of '{entry.id}' ({entry.path}): links "
+                                  f"to '{alias}' and its old address lead there, and readers cite them",
+                                  taker.location, "choose another id for this entry (rename the file and its id); a "
+                                  "former id is given to a new entry only by a reviewed change "
+                                  "(see docs/contributing/permalinks.md)")
             elif alias in aliases:
                 diagnostics.error("alias.collision", f"alias '{alias}' is also claimed by {aliases[alias].path}",
                                   entry.location, "an id can have been the former id of one entry only; "
@@ -175,7 +221,7 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
             else:
                 aliases[alias] = entry
 
-    index = _Index(claims, aliases, broken_ids)
+    index = _Index(claims, aliases, broken_ids, published)
     backlinks: dict[str, dict[str, Entry]] = defaultdict(dict)
     for entry in entries:
         for ref in entry.refs:
@@ -215,7 +261,7 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
         for key, location in keys:
             if bib_keys is not None and key not in bib_keys:
                 diagnostics.error("cite.unknown", f"'{key}' is not a key in bibliography/", location,
-                                  did_you_mean(key, bib_keys) or "add the work to a .bib file in bibliography/")
+                                  citation_hint(key, bib_keys))
             else:
                 cited.add(key)
 

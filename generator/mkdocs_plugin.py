@@ -11,6 +11,8 @@ succeeded: a failed, crashed or interrupted build leaves the previous site untou
 ``mkdocs serve`` builds the same way into its own folder, so it keeps serving the last
 good build while the terminal shows the errors. ``--dirty`` builds update the site in
 place, as MkDocs intends.
+Content errors under ``mkdocs serve`` are shown in the browser instead of failing
+(:mod:`generator.serve_errors`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .history import last_commit_epoch
 from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
 from .site_swap import discard, staging_folder, swap_in
+from .serve_errors import ServeErrors
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
@@ -57,6 +60,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         self._staging: Path | None = None
         self._config = None
         self._warnings: CountHandler | None = None
+        self.serve_errors: ServeErrors | None = None
+        """Set under ``mkdocs serve`` (MkDocs keeps a plugin with ``on_startup`` across rebuilds)."""
 
     def _project(self, config) -> ProjectConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -78,6 +83,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     def on_startup(self, *, command, dirty: bool) -> None:
         self._dirty = dirty
+        self.serve_errors = ServeErrors() if command == "serve" else None
 
     @event_priority(100)  # first, so that other plugins see the staging folder as site_dir
     def on_config(self, config):
@@ -98,11 +104,17 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         result = build(self._project(config))
-        for diagnostic in result.diagnostics.sorted():
-            (log.error if diagnostic.severity.value == "error" else log.warning)(str(diagnostic))
-        if not result.ok:
-            raise Abort(f"content has problems: {len(result.diagnostics.errors)} error(s); no site was written")
-        for path, content in sorted(result.files.items()):
+        generated = result.files
+        if not result.ok and self.serve_errors is not None:
+            generated = self.serve_errors.failed(result.diagnostics.sorted(), config)
+        else:
+            for diagnostic in result.diagnostics.sorted():
+                (log.error if diagnostic.severity.value == "error" else log.warning)(str(diagnostic))
+            if not result.ok:
+                raise Abort(f"content has problems: {len(result.diagnostics.errors)} error(s); no site was written")
+            if self.serve_errors is not None:
+                self.serve_errors.succeeded(result.files)
+        for path, content in sorted(generated.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 raise Abort(f"docs/{path} collides with a generated page; remove or rename it")
@@ -153,6 +165,14 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             logging.getLogger("mkdocs").removeHandler(self._warnings)
             self._warnings = None
         atexit.unregister(self._finish)
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        return self.serve_errors.decorate(output) if self.serve_errors is not None else output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        if self.serve_errors is None or not template_name.endswith(".html"):  # not sitemap.xml
+            return output_content
+        return self.serve_errors.decorate(output_content)
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).resolve().parent

@@ -26,7 +26,6 @@ give the address that "cite this page" should show.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import html
 import json
 import os
@@ -42,6 +41,7 @@ from .diagnostics import Diagnostics, Location
 from .codes import CODES
 from .diagnostics import display_path
 from .pipeline import ProjectConfig, build
+from .suggest import close_id
 from .types import ENTRY_TYPES
 
 MANIFEST_NAME = "permalinks.json"
@@ -88,6 +88,12 @@ class Manifest:
 
     urls: list[str]
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
+    """Addresses published as redirects (a renamed entry's former id), with their targets.
+
+    Such an address keeps its target: readers who cite it mean that page. Only
+    ``permalinks update --allow-reassign`` gives it to another page (a reviewed step).
+    """
 
     def location(self, path: str, url: str) -> Location:
         line, column = self.positions.get(url, (0, 0))
@@ -177,6 +183,7 @@ def docs_files(docs_dir: Path) -> dict[str, bytes]:
 
 
 _URL_LINE = re.compile(r'^\s*("/[^"\\]*")\s*,?\s*$')
+_REDIRECT_LINE = re.compile(r'^\s*("/[^"\\]*")\s*:\s*("/[^"\\]*")\s*,?\s*$')
 
 
 def load_manifest(path: Path, shown_as: str, diagnostics: Diagnostics, salvage: bool = False) -> Manifest | None:
@@ -196,10 +203,15 @@ def load_manifest(path: Path, shown_as: str, diagnostics: Diagnostics, salvage: 
     except json.JSONDecodeError as exc:
         if salvage:
             urls = [json.loads(m.group(1)) for m in map(_URL_LINE.match, text.splitlines()) if m]
+            # Both sides' redirects too; where the sides disagree about one, the first listed wins.
+            redirects: dict[str, str] = {}
+            for m in map(_REDIRECT_LINE.match, text.splitlines()):
+                if m:
+                    redirects.setdefault(json.loads(m.group(1)), json.loads(m.group(2)))
             diagnostics.warning("permalink.manifest", f"not valid JSON ({exc.msg}); {len(urls)} URLs recovered line "
                                 "by line", Location(shown_as, exc.lineno, exc.colno),
                                 "check the rewritten file, e.g. for a URL lost in a merge conflict")
-            data = {"urls": sorted(set(urls))}
+            data = {"urls": sorted(set(urls)), "redirects": redirects}
         else:
             diagnostics.error("permalink.manifest", f"not valid JSON: {exc.msg}",
                               Location(shown_as, exc.lineno, exc.colno),
@@ -221,12 +233,33 @@ def load_manifest(path: Path, shown_as: str, diagnostics: Diagnostics, salvage: 
     if urls != sorted(set(urls)):
         diagnostics.warning("permalink.manifest", "URLs are not sorted or are listed twice", Location(shown_as, 1, 1),
                             "run `python -m generator permalinks update` to normalise the file")
-    return Manifest(urls=list(dict.fromkeys(urls)), positions=positions)
+    redirects = data.get("redirects", {}) if isinstance(data, dict) else {}
+    if not isinstance(redirects, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.startswith("/") and v.startswith("/")
+            for k, v in redirects.items()):
+        diagnostics.error("permalink.manifest", "expected 'redirects' to map URLs starting with '/' to URLs",
+                          Location(shown_as, 1, 1), update)
+        return None
+    return Manifest(urls=list(dict.fromkeys(urls)), positions=positions, redirects=dict(redirects))
 
 
-def render_manifest(urls: list[str] | set[str]) -> str:
+def render_manifest(urls: list[str] | set[str], redirects: Mapping[str, str] | None = None) -> str:
     """The manifest's text: one URL per line, sorted, so that diffs show each change."""
-    return json.dumps({"comment": MANIFEST_COMMENT, "urls": sorted(set(urls))}, indent=2, ensure_ascii=False) + "\n"
+    data: dict = {"comment": MANIFEST_COMMENT, "urls": sorted(set(urls))}
+    if redirects:
+        data["redirects"] = dict(sorted(redirects.items()))
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def current_redirects(published: Mapping[str, Published], site_url: str = "") -> dict[str, str]:
+    """Every published redirect within the site, as ``{address: target address}``."""
+    found = {}
+    for url, page in published.items():
+        if page.redirect is not None:
+            target = resolve(url, page.redirect, site_url)
+            if target is not None:
+                found[url] = target
+    return found
 
 
 def check_permalinks(published: Mapping[str, Published], manifest: Manifest | None, diagnostics: Diagnostics,
@@ -266,11 +299,25 @@ def check_permalinks(published: Mapping[str, Published], manifest: Manifest | No
 
     if manifest is None:
         return
+    for url, target in sorted(manifest.redirects.items()):
+        page = published.get(url)
+        if page is None or not in_scope(url):
+            continue  # a vanished address is reported as permalink.removed below
+        now = resolve(url, page.redirect, site_url) if page.redirect is not None else None
+        if page.redirect is not None and (now is None or now == target):
+            continue
+        shows = f"now redirects to {now}" if page.redirect is not None else "now shows another page"
+        source = f" ({page.origin.path})" if page.origin else ""
+        diagnostics.error(
+            "permalink.retargeted", f"{url} redirected to {target} and {shows}{source}", page.origin or
+            Location(manifest_path), f"readers who cite {url} mean {target}: give this entry another id; to give "
+            "the address away on purpose, run `python -m generator permalinks update --allow-reassign` and say why "
+            "in the pull request")
     listed = set(manifest.urls)
     for url in manifest.urls:
         if url not in published and in_scope(url):
             diagnostics.error("permalink.removed", f"{url} was published and is gone, with no redirect",
-                              manifest.location(manifest_path, url), _removal_hint(url, published))
+                              manifest.location(manifest_path, url), _removal_hint(url, published, listed))
     for url in sorted(u for u in set(published) - listed if in_scope(u)):
         page = published[url]
         diagnostics.warning("permalink.unlisted", f"{url} is new and not in {MANIFEST_NAME}",
@@ -279,8 +326,7 @@ def check_permalinks(published: Mapping[str, Published], manifest: Manifest | No
 
 
 def _closest(word: str, candidates: list[str]) -> str | None:
-    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    return close_id(word, candidates)  # strict: a look-alike id is usually another thing entirely
 
 
 def _nearest_page(target: str, published: Mapping[str, Published]) -> str:
@@ -304,16 +350,24 @@ def _follow(page: Published, published: Mapping[str, Published], site_url: str) 
     return page.url
 
 
-def _removal_hint(url: str, published: Mapping[str, Published]) -> str:
+def _removal_hint(url: str, published: Mapping[str, Published], listed: set[str]) -> str:
     deliberate = "a deliberate removal needs `python -m generator permalinks update --allow-removal`"
     parts = url.strip("/").split("/")
     if len(parts) == 2 and url.endswith("/") and parts[0] in {t.url_prefix for t in ENTRY_TYPES}:
         folder, old = parts
-        same_type = [u.strip("/").split("/")[1] for u, p in published.items()
-                     if p.redirect is None and u.startswith(f"/{folder}/") and u.count("/") == 3]
-        guess = _closest(old, same_type)
-        target = f"the entry that replaces it ('{guess}'?)" if guess else "the entry that replaces it"
-        return f"if '{old}' was renamed, add `aliases: [{old}]` to {target}; {deliberate}"
+        # A rename removes one URL and adds one of the same type: the new pages of this type are the candidates,
+        # never an existing page whose name merely looks alike.
+        new = sorted(u for u, p in published.items()
+                     if p.redirect is None and u.startswith(f"/{folder}/") and u.count("/") == 3 and u not in listed)
+        if len(new) == 1:
+            page = published[new[0]]
+            where = f" ({page.origin.path})" if page.origin else ""
+            return (f"it looks renamed: {new[0]} is new in this change; add `aliases: [{old}]` to that entry{where} "
+                    f"so the old address redirects there; {deliberate}")
+        if new:
+            return (f"if '{old}' was renamed, add `aliases: [{old}]` to the entry that replaces it (new in this change: "
+                    f"{', '.join(new[:5])}); {deliberate}")
+        return f"if '{old}' was renamed or merged, add `aliases: [{old}]` to the entry that replaces it; {deliberate}"
     return f"restore it or leave a redirect at its address; {deliberate}"
 
 
@@ -365,8 +419,11 @@ def run_check(config: ProjectConfig, docs_dir: Path | None = None, manifest_path
 
 
 def run_update(config: ProjectConfig, docs_dir: Path | None = None, manifest_path: Path | None = None,
-               allow_removal: bool = False) -> tuple[Diagnostics, list[str] | None]:
+               allow_removal: bool = False, allow_reassign: bool = False) -> tuple[Diagnostics, list[str] | None]:
     """Add every new URL to the manifest; refuse to drop URLs unless ``allow_removal``.
+
+    Redirects are recorded with their targets; a recorded redirect's address is given
+    to another page only with ``allow_reassign``.
 
     Returns the diagnostics (errors mean nothing was written) and the URLs written.
     """
@@ -381,13 +438,21 @@ def run_update(config: ProjectConfig, docs_dir: Path | None = None, manifest_pat
             diagnostics.warning(item.code, f"{item.message}: dropped from {MANIFEST_NAME} (--allow-removal)",
                                 item.location)
             continue
+        if item.code == "permalink.retargeted" and allow_reassign:
+            diagnostics.warning(item.code, f"{item.message}: reassigned in {MANIFEST_NAME} (--allow-reassign)",
+                                item.location)
+            continue
         diagnostics.add(item)
     if diagnostics.errors or not report.published:
         return diagnostics, None
     urls = set(report.published)
     if report.manifest is not None and not allow_removal:
         urls |= set(report.manifest.urls)
-    manifest_path.write_text(render_manifest(urls), encoding="utf-8")
+    redirects = current_redirects(report.published, config.site_url)
+    if report.manifest is not None and not allow_reassign:
+        redirects = {**redirects, **report.manifest.redirects}  # a recorded redirect keeps its target
+    redirects = {url: target for url, target in redirects.items() if url in urls}
+    manifest_path.write_text(render_manifest(urls, redirects), encoding="utf-8")
     return diagnostics, sorted(urls)
 
 

@@ -143,10 +143,26 @@ def _load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Sit
     # With no .bib file at all, one bib.missing error says it; every citation need not repeat it
     # (nor when a .bib file was refused: its keys are unknown, not missing).
     site = link(entries, diagnostics, set(bibliography.entries) if readable and not refused else None, broken,
-                remains)
+                remains, manifest_urls=published_urls(config.root))
     _prefer_placeholder_diagnostics(texts, diagnostics)
     check_transliterations(site.entries, texts, diagnostics)
     return site, bibliography, texts
+
+
+def published_urls(root: Path) -> list[str] | None:
+    """The URLs listed in ``ROOT/permalinks.json``, or ``None`` if there is no readable list.
+
+    Only used to word hints (a reference to a published, now missing id is likely a
+    rename); ``permalinks check`` reports a broken manifest.
+    """
+    import json
+
+    try:
+        data = json.loads((root / "permalinks.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    urls = data.get("urls") if isinstance(data, dict) else None
+    return [u for u in urls if isinstance(u, str)] if isinstance(urls, list) else None
 
 
 def _prefer_placeholder_diagnostics(texts: dict[str, bytes], diagnostics: Diagnostics) -> None:

@@ -91,6 +91,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.filters["md_trusted"] = escaping.md_trusted
     env.filters["trusted"] = escaping.trusted
     env.filters["unquoted"] = escaping.unquoted
+    env.filters["md_code"] = escaping.md_code
     env.globals.update(
         meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld, edition_url=edition_url,
         seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,

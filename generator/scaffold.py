@@ -192,7 +192,34 @@ def validate_new_id(entry_type: EntryType, entry_id: str, content_dir: Path, sho
             diagnostics.error("id.duplicate", f"id '{entry_id}' is already used by {other.parent.name}/{other.name}",
                               where, "ids are unique across all entry types")
             return False
+        holder = former_id_holder(content_dir, entry_id)
+        if holder is not None:
+            diagnostics.error("scaffold.former-id", f"'{entry_id}' is a former id of {holder.parent.name}/{holder.name}: "
+                              f"its address redirects there, and readers cite it", where,
+                              "choose another id; a former id is given to a new entry only by a reviewed change "
+                              "(see docs/contributing/permalinks.md)")
+            return False
     return True
+
+
+def former_id_holder(content_dir: Path, entry_id: str) -> Path | None:
+    """The entry file that lists ``entry_id`` in its ``aliases``, if any."""
+    from .yamlload import YMap, YScalar, YSeq, load_yaml
+
+    needle = entry_id.encode()
+    for path in sorted(content_dir.glob("*/*.yaml")):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if b"aliases" not in data or needle not in data:
+            continue
+        node = load_yaml(data, str(path), Diagnostics())
+        aliases = node.get("aliases") if isinstance(node, YMap) else None
+        items = aliases.items if isinstance(aliases, YSeq) else [aliases] if isinstance(aliases, YScalar) else []
+        if any(isinstance(item, YScalar) and item.value == entry_id for item in items):
+            return path
+    return None
 
 
 def create_entry(content_dir: Path, root: Path, type_name: str, entry_id: str,

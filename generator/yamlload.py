@@ -9,7 +9,8 @@ tags; it composes PyYAML's event stream into :class:`YNode` trees whose scalars 
 * files over :data:`MAX_FILE_BYTES`, nesting deeper than :data:`MAX_DEPTH`, more
   than :data:`MAX_NODES` nodes;
 * empty files and files holding more than one document;
-* tabs used for indentation and every other YAML syntax error;
+* tabs used for indentation and every other YAML syntax error, explained in plain
+  words by :mod:`generator.yaml_errors`;
 * explicit tags (``!!python/object``, ``!!str``), anchors and aliases (so no
   "billion laughs" alias bombs), duplicate keys, non-scalar keys.
 
@@ -28,6 +29,7 @@ import yaml
 from yaml import events
 
 from .diagnostics import Diagnostics, Location
+from .yaml_errors import explain as explain_syntax_error
 
 MAX_FILE_BYTES = 512 * 1024
 """Largest accepted entry file, in bytes."""
@@ -165,18 +167,8 @@ def _load_checked(text: str, path: str, diagnostics: Diagnostics) -> YNode | Non
     except _Rejected:
         return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        context_mark = exc.context_mark
-        if exc.problem and exc.context and context_mark is not None and context_mark is not mark:
-            # "found unexpected end of stream" alone does not say what was left open.
-            problem = (f"{exc.problem} {exc.context} "
-                       f"(started at line {context_mark.line + 1}, column {context_mark.column + 1})")
-        hint = None
-        if "\t" in text and ("tab" in problem or "found character '\\t'" in problem):
-            hint = "indent with spaces, not tabs"
-        diagnostics.error("yaml.syntax", problem, Location(path, line, column), hint)
+        plain = explain_syntax_error(text, exc)
+        diagnostics.error("yaml.syntax", plain.message, Location(path, plain.line, plain.column), plain.hint)
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow; it carries no mark
         offset = exc.position

@@ -129,10 +129,6 @@ def test_documented_limits_match_the_code() -> None:
     assert f"| {macros.MAX_TOTAL_EXPANSION:,} characters | `bib.macro-too-long` |" in doc
 
 
-HINT_ELSEWHERE = re.compile(r"^yaml\.syntax$")
-"""Codes whose hints are being written in another branch (YAML syntax messages)."""
-
-
 def _reports_without_a_hint() -> list[str]:
     """Reporting calls with a literal code that pass no hint, or a literal ``None``."""
     missing = []
@@ -148,8 +144,7 @@ def _reports_without_a_hint() -> list[str]:
             hint = node.args[position] if len(node.args) > position else next(
                 (k.value for k in node.keywords if k.arg == "hint"), None)
             if hint is None or (isinstance(hint, ast.Constant) and hint.value is None):
-                if not HINT_ELSEWHERE.match(node.args[0].value):
-                    missing.append(f"{path.relative_to(SOURCE_ROOT.parent)}:{node.lineno} {node.args[0].value}")
+                missing.append(f"{path.relative_to(SOURCE_ROOT.parent)}:{node.lineno} {node.args[0].value}")
     return missing
 
 

@@ -72,8 +72,8 @@ def test_unknown_reference_suggests_an_entry_of_the_wanted_type() -> None:
 
 def test_unknown_reference_of_any_type() -> None:
     _, problems = linked(concept("balance", "related: [nothing-like-it]\n"))
-    assert problems == ["content/concepts/balance.yaml:6:11: error[ref.unknown]: 'nothing-like-it' is not an entry"
-                        " | check the id, or add the entry to content/"]
+    assert problems == ["content/concepts/balance.yaml:6:11: error[ref.unknown]: 'nothing-like-it' is not an entry | "
+                        "write the id of an existing entry (its file name in content/, without .yaml)"]
 
 
 def test_reference_of_the_wrong_type() -> None:
@@ -155,8 +155,11 @@ def test_reserved_ids(reserved: str) -> None:
 
 def test_alias_that_is_a_current_id() -> None:
     _, problems = linked(org("csto", "aliases: [cis]\n"), org("cis"))
-    assert problems == ["content/organisations/csto.yaml:1:1: error[alias.collision]: alias 'cis' is the id of an "
-                        "existing entry | an alias keeps a former id; it cannot be a current one"]
+    # The entry that took the former id is the one to change; the redirect stays.
+    assert problems == ["content/organisations/cis.yaml:1:1: error[alias.collision]: id 'cis' is a former id of "
+                        "'csto' (content/organisations/csto.yaml): links to 'cis' and its old address lead there, and "
+                        "readers cite them | choose another id for this entry (rename the file and its id); a former "
+                        "id is given to a new entry only by a reviewed change (see docs/contributing/permalinks.md)"]
 
 
 def test_alias_claimed_twice() -> None:
@@ -233,9 +236,9 @@ def test_unknown_citation_keys_in_fields_and_prose() -> None:
                             org("csto", 'founded: {date: 2002, sources: [{key: smiht2001, locator: "3"}]}\n'))
     assert problems == [
         "content/concepts/balance.yaml:7:12: error[cite.unknown]: 'nokey' is not a key in bibliography/ | "
-        "add the work to a .bib file in bibliography/",
+        "add the work to a .bib file in bibliography/ with the key 'nokey'",
         "content/organisations/csto.yaml:6:39: error[cite.unknown]: 'smiht2001' is not a key in bibliography/ | "
-        "did you mean 'smith2001'?",
+        "did you mean 'smith2001'? If not, add the work to a .bib file in bibliography/ with the key 'smiht2001'",
     ]
     assert site.cited_keys == {"smith2001"}
 
@@ -314,3 +317,22 @@ def test_an_entry_with_misspelt_keys_is_still_told_what_to_write() -> None:
     text = "Id: balance\nnmae: Balancing\n"
     assert load_entry(TYPES_BY_FOLDER["concepts"], text.encode(), "content/concepts/balance.yaml", diagnostics) is None
     assert "unknown field 'Id'" in diagnostics.report() and "did you mean 'name'?" in diagnostics.report()
+
+
+def test_a_reference_to_a_renamed_entry_says_so() -> None:
+    """The published URLs tell a rename from a typo: no guess at a look-alike ('ces' for 'eas')."""
+    entries = entries_of(org("ces"), org("east-asia-summit"), concept("balance", "related: [eas]\n"))
+    diagnostics = Diagnostics()
+    link(entries, diagnostics, {"smith2001"}, manifest_urls=["/organisations/eas/", "/organisations/ces/",
+                                                              "/concepts/balance/"])
+    [problem] = diagnostics.items
+    assert problem.message == ("'eas' is not an organisation any more: /organisations/eas/ was published and no "
+                               "entry has this id")
+    assert problem.hint == ("it looks renamed to 'east-asia-summit' (new in this change): write 'east-asia-summit' "
+                            "and keep the old address with `aliases: [eas]` in content/organisations/east-asia-summit.yaml")
+
+
+def test_no_look_alike_is_suggested_for_a_short_id() -> None:
+    _, problems = linked(org("ces"), country("est"), concept("balance", "related: [eas]\n"))
+    assert problems == ["content/concepts/balance.yaml:6:11: error[ref.unknown]: 'eas' is not an entry | "
+                        "write the id of an existing entry (its file name in content/, without .yaml)"]

@@ -236,3 +236,44 @@ def test_current_edition_from_git_tags(tmp_path: Path, monkeypatch: pytest.Monke
     assert current_edition(tmp_path) == "v1.0"
     git("tag", "v1.1")
     assert current_edition(tmp_path) == "v1.1"
+
+
+def test_update_records_redirects_and_a_former_id_is_not_taken_over_silently(scenario) -> None:
+    """A renamed entry's old address keeps pointing at it: reusing it needs --allow-reassign."""
+    root = scenario("rename-with-alias")
+    assert run_cli("--root", str(root), "permalinks", "update")[0] == 0
+    manifest = json.loads((root / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert manifest["redirects"] == {"/organisations/old-name/": "/organisations/new-name/"}
+    # Someone removes the alias and gives the old id to a different organisation: every other check passes.
+    entry = root / "content" / "organisations" / "new-name.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("aliases:\n  - old-name\n", ""), encoding="utf-8")
+    (root / "content" / "organisations" / "old-name.yaml").write_text(
+        "id: old-name\nname: A Different Alliance\nkind: alliance\nsummary: Another alliance.\n"
+        "sources:\n  - key: smith2001\n    locator: \"1\"\n", encoding="utf-8")
+    assert run_cli("--root", str(root), "check")[0] == 0
+    status, output = run_cli("--root", str(root), "permalinks", "check")
+    assert status == 1 and "error[permalink.retargeted]: /organisations/old-name/ redirected to " \
+                           "/organisations/new-name/ and now shows another page" in output
+    original = (root / MANIFEST_NAME).read_text(encoding="utf-8")
+    status, output = run_cli("--root", str(root), "permalinks", "update")
+    assert status == 1 and "--allow-reassign" in output
+    assert (root / MANIFEST_NAME).read_text(encoding="utf-8") == original
+    # The explicit, reviewed step: the manifest change shows in the pull request.
+    status, output = run_cli("--root", str(root), "permalinks", "update", "--allow-reassign")
+    assert status == 0, output
+    assert "redirects" not in json.loads((root / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert run_cli("--root", str(root), "permalinks", "check")[0] == 0
+
+
+def test_a_merge_conflict_keeps_both_sides_redirects(scenario) -> None:
+    root = scenario("former-id-taken")
+    manifest = root / MANIFEST_NAME
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace('    "/organisations/old-name/": "/organisations/new-name/"\n',
+                        '<<<<<<< HEAD\n    "/organisations/old-name/": "/organisations/new-name/"\n=======\n'
+                        '    "/organisations/zeta/": "/organisations/kept/"\n>>>>>>> other\n')
+    manifest.write_text(text, encoding="utf-8")
+    loaded = load_manifest(manifest, MANIFEST_NAME, Diagnostics(), salvage=True)
+    assert loaded is not None
+    assert loaded.redirects == {"/organisations/old-name/": "/organisations/new-name/",
+                                "/organisations/zeta/": "/organisations/kept/"}

@@ -225,8 +225,11 @@ def test_scaffold_is_derived_not_written_by_hand() -> None:
     (("concept", "index"), "url.collision"),
     (("concept", "tso"), "id.duplicate"),
     (("country", "kaz"), "scaffold.exists"),
+    (("organisation", "old-tso"), "scaffold.former-id"),
 ])
 def test_new_refuses(args: tuple[str, str], code: str, project: Path) -> None:
+    tso = project / "content" / "organisations" / "tso.yaml"
+    tso.write_text(tso.read_text(encoding="utf-8") + "aliases: [old-tso]\n", encoding="utf-8")
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
     status, output = run_cli("--root", str(project), "new", *args)
     assert status == 1

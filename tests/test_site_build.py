@@ -37,8 +37,8 @@ def copy_fixture(tmp_path: Path) -> Path:
     return project
 
 
-def mkdocs_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(out)], cwd=project, env=ENV,
+def mkdocs_build(project: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(out), *options], cwd=project, env=ENV,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -87,7 +87,7 @@ def test_pull_request_workflow() -> None:
     python = [s for s in steps(data) if s.get("uses", "").startswith("actions/setup-python@")]
     assert python and python[0]["with"]["python-version"] == "3.11"
     text = scripts(data)
-    for command in ("make check", "make site", "generator permalinks check", "generator permalinks links",
+    for command in ("make check", "make site", "generator permalinks check --strict", "generator permalinks links",
                     "generator schemas --out schemas --check", "pytest"):
         assert command in text, command
     upload = [s for s in steps(data) if s.get("uses", "").startswith("actions/upload-artifact@")]
@@ -109,6 +109,41 @@ def test_deploy_workflow() -> None:
     assert "--update-aliases" in edition[0]["run"] and "latest" in edition[0]["run"]
     assert edition[0]["env"]["SITE_EDITION"] == "${{ github.ref_name }}"
     assert "make site" in scripts(data)
+
+
+def test_pull_request_fails_when_new_pages_are_not_in_the_manifest(tmp_path: Path) -> None:
+    """The workflow's own permalinks command, on a project that adds a page and forgets `permalinks update`."""
+    [command] = [s["run"] for s in steps(workflow("pr.yml")) if "generator permalinks check" in s.get("run", "")]
+    args = command.split()
+    assert args[:4] == [".venv/bin/python", "-m", "generator", "permalinks"]
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests" / "permalink_cases" / "new-url-unlisted", root,
+                    ignore=shutil.ignore_patterns("expected.txt"))
+    done = run(sys.executable, "-m", "generator", "--root", str(root), *args[3:], "--under", "/organisations/")
+    assert done.returncode == 1, done.stderr
+    assert "is new and not in permalinks.json" in done.stderr
+    assert "run `python -m generator permalinks update` and commit permalinks.json" in done.stderr
+
+
+def pre_commit_hook(hook_id: str) -> dict:
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text("utf-8"))
+    return next(h for repo in config["repos"] for h in repo["hooks"] if h["id"] == hook_id)
+
+
+def test_pre_commit_actionlint_runs_shellcheck(tmp_path: Path) -> None:
+    """The hook as pre-commit runs it (from the repository, .venv/bin not on PATH) checks run: scripts."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                   "      - run: |\n          for f in $(ls *.yaml); do echo \"$f\"; done\n", encoding="utf-8")
+    entry = pre_commit_hook("actionlint")["entry"].split()
+    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp")}
+    done = subprocess.run([*entry, "-no-color", str(bad)], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "SC2045" in done.stdout  # "Iterating over ls output is fragile"
+    clean = subprocess.run([*entry, "-no-color", *sorted(str(p) for p in WORKFLOWS.glob("*.yml"))], cwd=REPO,
+                           env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
 
 
 def test_pre_commit_config_is_valid() -> None:

@@ -89,9 +89,8 @@ def test_a_file_of_exactly_the_size_limit_is_accepted() -> None:
         ("# only a comment\n", ("yaml.empty", 1, 1, "file holds no YAML document")),
         ("a: 1\n---\nb: 2\n", ("yaml.multi-document", 2, 1, "file holds more than one YAML document")),
         ("--- a\n--- b\n", ("yaml.multi-document", 2, 1, "file holds more than one YAML document")),
-        ("a:\n\tb: 1\n", ("yaml.syntax", 2, 1, "found character '\\t' that cannot start any token")),
-        ('a: "open\n', ("yaml.syntax", 2, 1, "found unexpected end of stream while scanning a quoted scalar "
-                                              "(started at line 1, column 4)")),
+        ("a:\n\tb: 1\n", ("yaml.syntax", 2, 1, "line 2 is indented with a tab")),
+        ('a: "open\n', ("yaml.syntax", 1, 4, 'the quote (") opened on line 1 is never closed')),
         ("a: [1, 2\n", None),
         ("a: b: c\n", None),
     ],
@@ -114,7 +113,8 @@ def test_an_alias_is_refused_where_it_is_used() -> None:
 
 def test_a_tab_gets_a_hint() -> None:
     _, diagnostics = load("a:\n\tb: 1\n")
-    assert diagnostics.items[0].hint == "indent with spaces, not tabs"
+    assert diagnostics.items[0].hint == ("YAML indentation must use spaces: replace the tab with spaces, "
+                                         "lined up with the lines above")
 
 
 def test_every_duplicate_key_is_reported_and_the_first_value_kept() -> None:

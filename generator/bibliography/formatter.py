@@ -40,6 +40,7 @@ from generator.bibliography.engine import (
 from generator.bibliography.model import LOCATOR_LABELS, Bibliography, CiteItem
 from generator.cache_files import write_atomically
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, did_you_mean
+from generator.suggest import citation_hint
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 _CACHE_VERSION = "1"
@@ -247,7 +248,7 @@ class CitationFormatter:
             if item.key not in self.bib.entries:
                 found.append(Diagnostic("cite.unknown-key", f"citation of unknown key '{item.key}'",
                                         Location("bibliography"), Severity.ERROR,
-                                        did_you_mean(item.key, self.bib.entries) or _UNKNOWN_KEY_HINT))
+                                        citation_hint(item.key, self.bib.entries)))
                 continue
             if item.label is not None and item.label not in LOCATOR_LABELS:
                 found.append(Diagnostic("cite.label", f"unknown locator label '{item.label}' for '{item.key}'",
@@ -272,7 +273,7 @@ class CitationFormatter:
             if key not in self.bib.entries:
                 found.append(Diagnostic("cite.unknown-key", f"reference to unknown key '{key}'",
                                         Location("bibliography"), Severity.ERROR,
-                                        did_you_mean(key, self.bib.entries) or _UNKNOWN_KEY_HINT))
+                                        citation_hint(key, self.bib.entries)))
         csl_clusters = [self._cluster_items(cluster, found) for cluster in clusters]
         plan = _Plan.for_bibliography(self.bib, len(clusters))
         for index, style in enumerate(self.styles):
