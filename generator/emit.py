@@ -88,7 +88,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     downloads = [("bibliography.bib", "bibliography.bib", "Every source as BibTeX."),
                  ("bibliography.json", "bibliography.json", "Every source as CSL-JSON.")]
     for path, content in sorted(data_files(site, bibliography, config.edition or "living",
-                                           site_url=config.site_url).items()):
+                                           site_url=config.addresses.base).items()):
         put(path, content)
         name = path.removeprefix("data/")
         downloads.append((name, name, DATA_DESCRIPTIONS.get(name, "")))

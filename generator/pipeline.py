@@ -9,6 +9,7 @@ are thin shells around :func:`build`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import gc
 import hashlib
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .addresses import Addresses
 from .bibliography import (
     Bibliography, CitationFormatter, CiteItem, load_bibliography, source_slug,
 )
@@ -33,6 +35,7 @@ from .entry_cache import EntryCache
 from .loader import Entry, load_entries
 from .page_cache import UNCACHED_TYPES, PageCache, neighbourhood
 from .render import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
+from .site_meta import SiteInfo, site_info
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 
@@ -61,6 +64,10 @@ class ProjectConfig:
         edition: the site's edition (release tag) shown in "cite this page"; ``None`` for the living site.
         use_history: take "last updated" dates from the Git history (golden tests turn it off).
         today_year: the "present" of open-ended timelines; ``None``: from ``SOURCE_DATE_EPOCH`` or the clock.
+        site: what the site declares about itself (editors, publisher, language, editions' DOIs).
+        build_date: the day of this build (from ``SOURCE_DATE_EPOCH``): the access date of the living
+            site's "cite this page", the date of an edition, and the date of pages not yet committed;
+            ``None`` leaves them out (golden tests).
     """
 
     root: Path
@@ -79,6 +86,13 @@ class ProjectConfig:
     edition: str | None = None
     use_history: bool = True
     today_year: int | None = None
+    site: SiteInfo = field(default_factory=SiteInfo)
+    build_date: _dt.date | None = None
+
+    @property
+    def addresses(self) -> Addresses:
+        """Every absolute address this build prints (see :mod:`generator.addresses`)."""
+        return Addresses.for_build(self.site_url, self.edition)
 
     @classmethod
     def for_project(cls, root: Path, **options: Any) -> "ProjectConfig":
@@ -214,7 +228,8 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
         return {}
 
     updated = last_changed(config.root) if config.use_history else {}
-    page_bib = page_bibliography(site.entries, config.site_name, config.site_url, config.edition, updated)
+    page_bib = page_bibliography(site.entries, config.site_name, config.addresses, config.site, updated,
+                                 config.build_date)
     page_formatted = None
     if config.format_citations:
         formatted_pages = config.cache_dir / "pages" if config.cache_dir else Path(tempfile.mkdtemp())
@@ -258,7 +273,7 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
     site_key = PageCache.site_key(
         templates=[config.overrides_dir, PACKAGE_TEMPLATES],
         settings=(config.site_name, config.site_url, config.edition, tuple(config.styles), today_year,
-                  config.format_citations),
+                  config.format_citations, config.site, config.build_date),
         glossary=(list(glossary.abbreviations.items()), list(glossary.terms.items())),
         labels=list(site_labels(site).items()), citations=citations.cache_state())
 
@@ -296,16 +311,51 @@ def write_files(files: dict[str, str | bytes], out: Path) -> None:
             target.write_text(content, encoding="utf-8")
 
 
-def _mkdocs_settings(root: Path) -> dict[str, str]:
-    """``site_name`` and ``site_url`` from ``root/mkdocs.yml`` (our own, trusted file)."""
+def _mkdocs_settings(root: Path) -> dict[str, Any]:
+    """``site_name``, ``site_url`` and the site's declaration from ``root/mkdocs.yml`` (our own, trusted file)."""
     import yaml
 
     try:
-        data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+        # MkDocs' own tags (!ENV, python/name) are not needed here: read them as plain values.
+        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except (OSError, yaml.YAMLError):
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: str(data[k]) for k in ("site_name", "site_url") if isinstance(data.get(k), str)}
+    settings: dict[str, Any] = {k: str(data[k]) for k in ("site_name", "site_url") if isinstance(data.get(k), str)}
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    settings["site"] = site_info(data.get("extra"), str(theme.get("language") or "en"))
+    return settings
+
+
+def _tolerant_loader() -> type:
+    import os
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """``yaml.SafeLoader`` that resolves MkDocs' ``!ENV`` and reads other tags as plain values."""
+
+    def plain(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = loader.construct_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node)
+        else:
+            return loader.construct_mapping(node)
+        if suffix == "!ENV":  # !ENV NAME or !ENV [NAME, ..., default], as MkDocs reads it
+            names = value if isinstance(value, list) else [value]
+            default = names[-1] if len(names) > 1 else None
+            for name in names[:-1] if len(names) > 1 else names:
+                if os.environ.get(str(name)):
+                    return os.environ[str(name)]
+            return default
+        return value
+
+    Loader.add_multi_constructor("!", plain)
+    return Loader
+
+
+_TolerantLoader = _tolerant_loader()
 
 
