@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := generator/citeproc/node_modules/.installed
 BROWSER_STAMP := tests/browser/node_modules/.installed
+SCHEMAORG_STAMP := tests/schemaorg/node_modules/.installed
+ZOTERO_ARCHIVE := ../shared/zotero/translation-server.tar.gz
+ZOTERO_STAMP := tests/zotero/.engine/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -19,7 +22,7 @@ serve: install
 check: install
 	$(BIN)/python -m generator check
 
-test: install browser-deps $(BROWSER_STAMP)
+test: install browser-deps $(BROWSER_STAMP) $(SCHEMAORG_STAMP) zotero-engine
 	$(BIN)/python -m pytest
 
 install: $(STAMP) $(NODE_STAMP)
@@ -54,3 +57,21 @@ lock: install
 
 clean:
 	rm -rf site .cache
+
+# Zotero's translation engine for tests/zotero (pinned source in ../shared/zotero; AGPL, a test
+# tool only: unpacked into an ignored folder). Without the archive those tests skip and say why.
+.PHONY: zotero-engine
+zotero-engine:
+	@if [ -f $(ZOTERO_ARCHIVE) ]; then $(MAKE) --no-print-directory $(ZOTERO_STAMP); \
+	else echo "no $(ZOTERO_ARCHIVE): the Zotero tests will be skipped (see tests/zotero/conftest.py)"; fi
+
+$(ZOTERO_STAMP): $(wildcard $(ZOTERO_ARCHIVE))
+	rm -rf tests/zotero/.engine && mkdir -p tests/zotero/.engine
+	tar -xzf $(ZOTERO_ARCHIVE) -C tests/zotero/.engine
+	cd tests/zotero/.engine/ts && npm ci --omit=dev --no-audit --no-fund --silent
+	touch $@
+
+# schema.org's vocabulary, for validating the site's JSON-LD (tests/test_json_ld.py).
+$(SCHEMAORG_STAMP): tests/schemaorg/package.json tests/schemaorg/package-lock.json
+	cd tests/schemaorg && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@

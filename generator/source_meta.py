@@ -95,6 +95,10 @@ def highwire_tags(csl: dict, page_url: str) -> list[dict[str, str]]:
 def coins(csl: dict) -> str:
     """The COinS ``title`` attribute value (an OpenURL ContextObject, KEV encoded)."""
     kind = csl.get("type", "")
+    if not plain(csl.get("title", "")):
+        # Zotero skips a COinS item without a title: describe an untitled work instead, as the
+        # bibliography's bracketed titles do.
+        csl = {**csl, "title": f"[Untitled{', ' + plain(csl['container-title']) if csl.get('container-title') else ''}]"}
     fields: list[tuple[str, str]] = [("ctx_ver", "Z39.88-2004")]
     if kind in ("article-journal", "article-newspaper", "article-magazine", "article"):
         fields += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), ("rft.genre", "article"),
