@@ -343,7 +343,7 @@ def _tolerant_loader() -> type:
             value = loader.construct_sequence(node)
         else:
             return loader.construct_mapping(node)
-        if suffix == "!ENV":  # !ENV NAME or !ENV [NAME, ..., default], as MkDocs reads it
+        if suffix == "ENV":  # !ENV NAME or !ENV [NAME, ..., default], as MkDocs reads it
             names = value if isinstance(value, list) else [value]
             default = names[-1] if len(names) > 1 else None
             for name in names[:-1] if len(names) > 1 else names:

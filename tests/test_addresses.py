@@ -55,3 +55,16 @@ def test_site_declaration() -> None:
                 {"companion": {"edition_dois": {"latest": "x"}}}, {"companion": []}):
         with pytest.raises(SiteDeclarationError):
             site_info(bad)
+
+
+def test_site_url_from_the_environment(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.pipeline import ProjectConfig
+
+    (tmp_path / "mkdocs.yml").write_text('site_name: S\nsite_url: !ENV [SITE_URL, "https://companion.example.org/"]\n'
+                                         "extra:\n  companion:\n    editors:\n      - {name: G}\n")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert ProjectConfig.for_project(tmp_path).site_url == "https://companion.example.org/"
+    monkeypatch.setenv("SITE_URL", "https://owner.github.io/companion/")
+    config = ProjectConfig.for_project(tmp_path)
+    assert config.site_url == "https://owner.github.io/companion/"
+    assert [p.name for p in config.site.editors] == ["G"]

@@ -6,10 +6,8 @@ every download file of every source imported again.
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
