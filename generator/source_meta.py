@@ -27,6 +27,7 @@ ZOTERO_TYPES = {
     "legislation": "statute", "treaty": "statute", "speech": "presentation", "broadcast": "radioBroadcast",
     "interview": "interview", "document": "document", "dataset": "dataset", "software": "computerProgram",
     "pamphlet": "manuscript", "legal_case": "case", "patent": "patent", "entry-encyclopedia": "encyclopediaArticle",
+    "article-newspaper": "newspaperArticle", "article-magazine": "magazineArticle",
 }
 """CSL types as Zotero's item types, for COinS ``rft.type`` (the types COinS has no format of its own for)."""
 
@@ -100,7 +101,12 @@ def coins(csl: dict) -> str:
         # bibliography's bracketed titles do.
         csl = {**csl, "title": f"[Untitled{', ' + plain(csl['container-title']) if csl.get('container-title') else ''}]"}
     fields: list[tuple[str, str]] = [("ctx_ver", "Z39.88-2004")]
-    if kind in ("article-journal", "article-newspaper", "article-magazine", "article"):
+    if kind in ("article-newspaper", "article-magazine"):
+        # OpenURL's journal format has no newspaper or magazine genre (Zotero would read a journal
+        # article): Dublin Core with Zotero's type, the periodical as the source.
+        fields += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", ZOTERO_TYPES[kind]),
+                   ("rft.title", plain(csl.get("title", ""))), ("rft.source", plain(csl.get("container-title", "")))]
+    elif kind in ("article-journal", "article"):
         fields += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), ("rft.genre", "article"),
                    ("rft.atitle", plain(csl.get("title", ""))), ("rft.jtitle", plain(csl.get("container-title", "")))]
     elif kind in ("book", "chapter", "report", "paper-conference"):
