@@ -7,6 +7,9 @@ NODE_STAMP := generator/citeproc/node_modules/.installed
 BROWSER_STAMP := tests/browser/node_modules/.installed
 ZENSICAL_VENV := .venv-zensical
 ZENSICAL_STAMP := $(ZENSICAL_VENV)/.installed
+SCHEMAORG_STAMP := tests/schemaorg/node_modules/.installed
+ZOTERO_ARCHIVE := ../shared/zotero/translation-server.tar.gz
+ZOTERO_STAMP := tests/zotero/.engine/.installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -24,7 +27,7 @@ check: install
 # For content contributors: the content check, then the strict build; no test suite (see `make test`).
 quick: check site
 
-test: install browser-deps $(BROWSER_STAMP) zensical-optional
+test: install browser-deps $(BROWSER_STAMP) $(SCHEMAORG_STAMP) zotero-engine zensical-optional
 	$(BIN)/python -m pytest
 
 install: $(STAMP) $(NODE_STAMP)
@@ -76,3 +79,21 @@ zensical-optional:
 
 clean:
 	rm -rf site .cache docs-generated site-zensical
+
+# Zotero's translation engine for tests/zotero (pinned source in ../shared/zotero; AGPL, a test
+# tool only: unpacked into an ignored folder). Without the archive those tests skip and say why.
+.PHONY: zotero-engine
+zotero-engine:
+	@if [ -f $(ZOTERO_ARCHIVE) ]; then $(MAKE) --no-print-directory $(ZOTERO_STAMP); \
+	else echo "no $(ZOTERO_ARCHIVE): the Zotero tests will be skipped (see tests/zotero/conftest.py)"; fi
+
+$(ZOTERO_STAMP): $(wildcard $(ZOTERO_ARCHIVE))
+	rm -rf tests/zotero/.engine && mkdir -p tests/zotero/.engine
+	tar -xzf $(ZOTERO_ARCHIVE) -C tests/zotero/.engine
+	cd tests/zotero/.engine/ts && npm ci --omit=dev --no-audit --no-fund --silent
+	touch $@
+
+# schema.org's vocabulary, for validating the site's JSON-LD (tests/test_json_ld.py).
+$(SCHEMAORG_STAMP): tests/schemaorg/package.json tests/schemaorg/package-lock.json
+	cd tests/schemaorg && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@

@@ -26,6 +26,7 @@ import yaml
 
 from .diagnostics import Diagnostics, Location
 from .init_project import InitError, init_project
+from .site_meta import SiteDeclarationError
 from .pipeline import ProjectConfig, build, check, write_files
 from .site_swap import discard, staging_folder, swap_in
 from .schema import json_schemas
@@ -243,7 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "init":
         return _command_init(args.dir, args.name)
-    config = ProjectConfig.for_project(args.root)
+    try:
+        config = ProjectConfig.for_project(args.root)
+    except SiteDeclarationError as error:
+        code = "site.declaration"
+        print(f"mkdocs.yml:1:1: error[{code}]: {error}\n"
+              "  hint: see 'extra: companion:' in the README", file=sys.stderr)
+        return 1
     if args.command == "check":
         return _command_check(config, args.strict)
     if args.command == "build":

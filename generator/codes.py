@@ -69,6 +69,8 @@ CODES: dict[str, str] = {
     "ref.cycle": "Predecessor or parent references form a loop.",
     "alias.collision": "An alias is already an id, or is claimed by two entries.",
     "url.collision": "Two outputs claim the same URL, or an id is reserved for a generated page.",
+    "site.declaration": "The site's declaration under `extra: companion:` in `mkdocs.yml` (editors, publisher, "
+                        "edition DOIs, data package) is not in the expected form.",
     # bibliography
     "bib.missing": "No `.bib` files were found.",
     "bib.io": "A `.bib` file could not be read or is not UTF-8.",

@@ -7,44 +7,36 @@ living one; "cite this page" offers both addresses.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from pathlib import Path
 
-_EDITION_RE = re.compile(r"^v[0-9]+(\.[0-9]+){1,2}$")
+from .addresses import EDITION_NAME as _EDITION_RE, Addresses
 
 
 def edition_url(site_url: str, version: str, page_url: str) -> str:
-    """The address of a page in a frozen edition: what "cite this page" should show.
+    """The address of a page in a frozen edition (see :class:`generator.addresses.Addresses`).
 
     >>> edition_url("https://companion.example.org/", "v1.0", "organisations/csto/")
     'https://companion.example.org/v1.0/organisations/csto/'
     >>> edition_url("https://example.org/companion", "v2.1", "/")
     'https://example.org/companion/v2.1/'
     """
-    if not _EDITION_RE.match(version):
-        raise ValueError(f"'{version}' is not an edition name such as 'v1.0'")
-    base = site_url.rstrip("/")
-    page = page_url.lstrip("/")
-    return f"{base}/{version}/{page}"
+    return Addresses.for_build(site_url, None).in_edition(version, page_url)
 
 
-def current_edition(cwd: Path | None = None) -> str | None:
-    """The edition this build belongs to, or ``None`` if there is none yet.
+def current_edition() -> str | None:
+    """The edition this build makes, or ``None`` for the living site.
 
-    ``SITE_EDITION`` (set by the release workflow) wins; otherwise the newest ``vX.Y``
-    tag reachable from ``HEAD`` (``git describe --tags --abbrev=0 --match 'v*'``).
+    ``SITE_EDITION`` (set by the deploy workflow for a tag) wins; otherwise the version
+    ``mike deploy`` is building (``MIKE_DOCS_VERSION``), if it is an edition name. A
+    living build is never an edition, even after a tag: its pages are cited at their
+    living addresses with an access date.
     """
-    explicit = os.environ.get("SITE_EDITION", "").strip()
-    if explicit:
-        return explicit if _EDITION_RE.match(explicit) else None
-    try:
-        done = subprocess.run(["git", "describe", "--tags", "--abbrev=0", "--match", "v[0-9]*"],
-                              cwd=cwd, capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    tag = done.stdout.strip()
-    return tag if done.returncode == 0 and _EDITION_RE.match(tag) else None
+    for variable in ("SITE_EDITION", "MIKE_DOCS_VERSION"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            return value if _EDITION_RE.match(value) else None
+    return None
 
 
 def released_editions(root: Path) -> list[str]:

@@ -91,7 +91,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
                  ("bibliography.json", "bibliography.json", "Every source as CSL-JSON.")]
     package_name, package_title, licence = package_identity(config.site_name, config.data_package)
     for path, content in sorted(data_files(site, bibliography, config.edition or "living",
-                                           site_url=config.site_url, licence=licence, title=package_title,
+                                           site_url=config.addresses.base, licence=licence, title=package_title,
                                            name=package_name).items()):
         put(path, content)
         name = path.removeprefix("data/")

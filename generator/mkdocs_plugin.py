@@ -18,8 +18,11 @@ Content errors under ``mkdocs serve`` are shown in the browser instead of failin
 from __future__ import annotations
 
 import atexit
+import datetime as _dt
 import logging
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -31,12 +34,30 @@ from mkdocs.structure.files import File, Files
 
 from .emit import TIMELINE_STYLESHEET
 from .history import last_commit_epoch
+from .addresses import Addresses
 from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
 from .site_swap import discard, staging_folder, swap_in
 from .serve_errors import ServeErrors
+from .site_meta import SiteDeclarationError, is_placeholder_url, site_info
 
 log = logging.getLogger("mkdocs.plugins.companion")
+
+
+@dataclass(frozen=True)
+class EditionBanner:
+    """What an edition's pages say about it: its name, its date and where the living page is."""
+
+    name: str
+    date: _dt.date | None
+    addresses: Addresses
+
+    def living(self, page_url: str) -> str:
+        """The living site's address of the page at ``page_url`` (``""`` without a ``site_url``)."""
+        return self.addresses.living(page_url)
+
+PUBLISH_VARIABLE = "COMPANION_PUBLISH"
+"""Set (to ``1``) by the deploy workflow: a placeholder ``site_url`` is then an error, not a warning."""
 
 
 class CompanionConfig(Config):
@@ -78,7 +99,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             site_description=config.site_description or "",
             data_package=dict(((config.extra or {}).get("companion") or {}).get("data_package") or {}),
             styles=tuple(self.config.styles),
-            edition=current_edition(root),
+            edition=current_edition(),
+            site=self._site,
+            build_date=_build_date(),
         )
 
     def on_startup(self, *, command, dirty: bool) -> None:
@@ -87,6 +110,11 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     @event_priority(100)  # first, so that other plugins see the staging folder as site_dir
     def on_config(self, config):
+        try:
+            self._site = site_info(config.extra, config.theme.get("language") or "en")
+        except SiteDeclarationError as error:
+            raise Abort(f"mkdocs.yml: {error}") from None
+        _check_site_url(config.site_url or "")
         self._stage(config)
         # Reproducible builds: MkDocs stamps the sitemap with the build time unless
         # SOURCE_DATE_EPOCH is set; take it from the last commit, as the page dates are.
@@ -101,6 +129,14 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
                         "the timelines need it)")
             config.extra_css.append(TIMELINE_STYLESHEET)
         return config
+
+    def on_env(self, env, *, config, files):
+        # The theme's templates (overrides/main.html) show an edition's banner from this.
+        edition = current_edition()
+        env.globals["companion_edition"] = EditionBanner(
+            name=edition, date=_build_date(), addresses=Addresses.for_build(config.site_url or "", edition),
+        ) if edition else None
+        return env
 
     def on_files(self, files: Files, *, config) -> Files:
         result = build(self._project(config))
@@ -206,3 +242,28 @@ def _keep_serving_after_failed_rebuilds(server) -> None:
             raise
 
     server.builder = builder
+
+
+def _build_date() -> _dt.date | None:
+    """The day of ``SOURCE_DATE_EPOCH`` (the last commit's, set in ``on_config``), in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch.isdigit():
+        return None
+    return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+
+
+def _check_site_url(site_url: str) -> None:
+    """Refuse to publish under a placeholder ``site_url``; say so loudly in every other build.
+
+    The deploy workflow sets ``COMPANION_PUBLISH=1``: there a placeholder aborts the build.
+    Local builds and tests (also ``--strict``) only print the warning, on stderr rather than
+    through MkDocs' log, which ``--strict`` would turn into a failure.
+    """
+    if not is_placeholder_url(site_url):
+        return
+    message = (f"site_url is a placeholder ({site_url or 'unset'}): every permanent address, \"cite this page\", "
+               "canonical link and edition address would point there")
+    if os.environ.get(PUBLISH_VARIABLE, "") not in ("", "0"):
+        raise Abort(f"{message}. Set site_url (or the SITE_URL variable) to the site's real address before deploying.")
+    print(f"ATTENTION - companion: {message}. Fine for a local build; a deploy (COMPANION_PUBLISH=1) refuses it.",
+          file=sys.stderr)

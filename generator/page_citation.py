@@ -1,8 +1,14 @@
 """"Cite this page": each entry page as a citable web source.
 
-Every entry page becomes a CSL ``webpage`` item (title, the site as container, its
-permanent URL, the date of its last change, the site's edition) formatted by the
-same CSL engine and styles as the bibliography, and a BibTeX ``@online`` entry.
+Every entry page becomes a CSL ``webpage`` item: its title, the site as the container,
+the editors the site declares, its permanent address, the date of its last change; on
+the living site the access date, in an edition the edition's name and DOI. It is
+formatted by the same CSL engine and styles as the bibliography, and given as a BibTeX
+``@online`` entry. (The pages' embedded metadata declares Zotero's
+``encyclopediaArticle``, see :mod:`generator.entry_meta`; for the formatted reference
+``webpage`` is kept because Chicago and APA print an unsigned ``entry-encyclopedia``
+with the site in the author's place. Both styles leave the access date out when a page
+has a date of its own; the BibTeX entry keeps it as ``urldate``.)
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from markupsafe import Markup
 
+from .addresses import Addresses
 from .bibliography import Bibliography, BibEntry, to_bibtex
 from .citations import sanitise_reference
+from .site_meta import SiteInfo
 
 _LATEX = UnicodeToLatexEncoder(non_ascii_only=False, unknown_char_policy="keep", replacement_latex_protection="braces-all")
 
@@ -34,24 +42,47 @@ def _latex(text: str) -> str:
     return text.translate(_ASCII_TO_LATEX)
 
 
-def page_bibliography(entries: Iterable[Any], site_name: str, site_url: str, edition: str | None,
-                      updated: dict[str, _dt.date]) -> Bibliography:
-    """A bibliography holding one web-page item per entry page."""
+def page_bibliography(entries: Iterable[Any], site_name: str, addresses: Addresses, site: SiteInfo,
+                      updated: dict[str, _dt.date], build_date: _dt.date | None = None) -> Bibliography:
+    """A bibliography holding one web-page item per entry page.
+
+    A page with no committed change yet is dated by ``build_date``; the living site's
+    pages are accessed on ``build_date`` (``companion.js`` puts the reader's own day in).
+    """
     bib = Bibliography()
+    edition = addresses.edition
+    editors = [p.csl() for p in site.editors]
     for entry in entries:
         key = page_key(entry)
-        url = f"{site_url}{entry.url}" if site_url else entry.url
+        url = addresses.page(entry.url) or entry.url
         csl: dict[str, Any] = {
             "id": key, "type": "webpage", "title": entry.name, "container-title": site_name, "URL": url,
         }
         latex = {"title": "{" + _latex(entry.name) + "}", "organization": _latex(site_name), "url": url}
-        date = updated.get(entry.path)
+        if editors:
+            csl["editor"] = editors
+            latex["editor"] = " and ".join("{" + _latex(p.name) + "}" if p.is_organisation else _latex(p.inverted())
+                                           for p in site.editors)
+        if site.publisher:
+            csl["publisher"] = site.publisher
+            latex["publisher"] = _latex(site.publisher)
+        date = updated.get(entry.path) or build_date
         if date is not None:
             csl["issued"] = {"date-parts": [[date.year, date.month, date.day]]}
             latex["date"] = date.isoformat()
+        if site.language:
+            csl["language"] = site.language
+            latex["langid"] = _latex(site.language)
         if edition:
             csl["version"] = edition
             latex["version"] = _latex(edition)
+            doi = site.doi(edition)
+            if doi:
+                csl["DOI"] = doi
+                latex["doi"] = _latex(doi)
+        elif build_date is not None:
+            csl["accessed"] = {"date-parts": [[build_date.year, build_date.month, build_date.day]]}
+            latex["urldate"] = build_date.isoformat()
         bib.entries[key] = BibEntry(key=key, entry_type="online", fields={}, location=entry.location, csl=csl,
                                     raw_bibtex="", latex_fields=latex)
     return bib

@@ -513,7 +513,8 @@ def check_site_links(site_dir: Path, diagnostics: Diagnostics, shown_as: str = "
                 diagnostics.error("permalink.broken-link",
                                   f"'{href}' climbs above the site root: it reaches /{target} only where the "
                                   "site is served at the root of its domain, not in an edition such as /v1.0/",
-                                  Location(f"{shown_as}/{relative}", line, column))
+                                  Location(f"{shown_as}/{relative}", line, column),
+                                  "link with a path relative to the page that stays inside the site")
                 continue
             candidate = site_dir / target
             if target.endswith("/") or not target:

@@ -9,6 +9,7 @@ are thin shells around :func:`build`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import gc
 import hashlib
 import tempfile
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .addresses import Addresses
 from .bibliography import (
     Bibliography, CitationFormatter, CiteItem, load_bibliography, source_slug,
 )
@@ -35,6 +37,7 @@ from .page_cache import UNCACHED_TYPES, PageCache, neighbourhood
 from .render import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 from .translit import check_transliterations
 from .types import page_file
+from .site_meta import SiteInfo, site_info
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 
@@ -66,6 +69,10 @@ class ProjectConfig:
         data_package: ``name``, ``title`` and ``licence`` (a Data Package licence object) of the data
             downloads, from ``extra.companion.data_package`` in ``mkdocs.yml``; missing ones are
             derived from the site name (see :func:`generator.datapackage.package_identity`).
+        site: what the site declares about itself (editors, publisher, language, editions' DOIs).
+        build_date: the day of this build (from ``SOURCE_DATE_EPOCH``): the access date of the living
+            site's "cite this page", the date of an edition, and the date of pages not yet committed;
+            ``None`` leaves them out (golden tests).
     """
 
     root: Path
@@ -85,6 +92,13 @@ class ProjectConfig:
     edition: str | None = None
     use_history: bool = True
     today_year: int | None = None
+    site: SiteInfo = field(default_factory=SiteInfo)
+    build_date: _dt.date | None = None
+
+    @property
+    def addresses(self) -> Addresses:
+        """Every absolute address this build prints (see :mod:`generator.addresses`)."""
+        return Addresses.for_build(self.site_url, self.edition)
 
     @classmethod
     def for_project(cls, root: Path, **options: Any) -> "ProjectConfig":
@@ -244,7 +258,8 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
         return {}
 
     updated = last_changed(config.root) if config.use_history else {}
-    page_bib = page_bibliography(site.entries, config.site_name, config.site_url, config.edition, updated)
+    page_bib = page_bibliography(site.entries, config.site_name, config.addresses, config.site, updated,
+                                 config.build_date)
     page_formatted = None
     if config.format_citations:
         formatted_pages = config.cache_dir / "pages" if config.cache_dir else Path(tempfile.mkdtemp())
@@ -288,7 +303,7 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
     site_key = PageCache.site_key(
         templates=[config.overrides_dir, PACKAGE_TEMPLATES],
         settings=(config.site_name, config.site_url, config.edition, tuple(config.styles), today_year,
-                  config.format_citations),
+                  config.format_citations, config.site, config.build_date),
         glossary=(list(glossary.abbreviations.items()), list(glossary.terms.items())),
         labels=list(site_labels(site).items()), citations=citations.cache_state())
 
@@ -329,28 +344,58 @@ def write_files(files: dict[str, str | bytes], out: Path) -> None:
 def _mkdocs_settings(root: Path) -> dict[str, Any]:
     """Site settings from ``root/mkdocs.yml`` (the project's own, trusted file).
 
-    ``site_name``, ``site_url``, ``site_description`` and ``extra.companion.data_package``.
-    MkDocs' own tags (``!ENV``, ``!!python/name:``) are read as plain values, never run.
+    ``site_name``, ``site_url``, ``site_description``, the site's declaration (``extra.companion``)
+    and its data package (``extra.companion.data_package``).
     """
     import yaml
 
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        # MkDocs' own tags (!ENV, python/name) are not needed here: read them as plain values.
+        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_TolerantLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     if not isinstance(data, dict):
         return {}
     settings: dict[str, Any] = {k: str(data[k]) for k in ("site_name", "site_url", "site_description")
                                 if isinstance(data.get(k), str)}
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    settings["site"] = site_info(data.get("extra"), str(theme.get("language") or "en"))
     extra = data.get("extra")
     companion = extra.get("companion") if isinstance(extra, dict) else None
     package = companion.get("data_package") if isinstance(companion, dict) else None
     if isinstance(package, dict):
         settings["data_package"] = dict(package)
     return settings
+
+
+def _tolerant_loader() -> type:
+    import os
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """``yaml.SafeLoader`` that resolves MkDocs' ``!ENV`` and reads other tags as plain values."""
+
+    def plain(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = loader.construct_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node)
+        else:
+            return loader.construct_mapping(node)
+        if suffix == "ENV":  # !ENV NAME or !ENV [NAME, ..., default], as MkDocs reads it
+            names = value if isinstance(value, list) else [value]
+            default = names[-1] if len(names) > 1 else None
+            for name in names[:-1] if len(names) > 1 else names:
+                if os.environ.get(str(name)):
+                    return os.environ[str(name)]
+            return default
+        return value
+
+    Loader.add_multi_constructor("!", plain)
+    return Loader
+
+
+_TolerantLoader = _tolerant_loader()
 
 

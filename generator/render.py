@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import bibliography_stats, escaping, source_meta
-from .entry_meta import entry_json_ld
+from .entry_meta import entry_coins, entry_json_ld, entry_tags
 from .editions import edition_url
 from .timeline import country_timeline, organisation_timeline, overview_chart
 from .bibliography import source_slug
@@ -93,7 +93,8 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     env.filters["unquoted"] = escaping.unquoted
     env.filters["md_code"] = escaping.md_code
     env.globals.update(
-        meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld, edition_url=edition_url,
+        meta=source_meta, seed_slug=source_slug, entry_meta=entry_json_ld, entry_tags=entry_tags, entry_coins=entry_coins,
+        edition_url=edition_url,
         seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,
         short_reference=bibliography_stats.short_reference, works_cited_by=bibliography_stats.works_cited_by,
         disagreements_citing=bibliography_stats.disagreements_citing, safe_url=escaping.safe_url,

@@ -22,6 +22,16 @@ SCHEMA_TYPES = {
 }
 
 
+ZOTERO_TYPES = {
+    "webpage": "webpage", "post-weblog": "blogPost", "manuscript": "manuscript", "thesis": "thesis",
+    "legislation": "statute", "treaty": "statute", "speech": "presentation", "broadcast": "radioBroadcast",
+    "interview": "interview", "document": "document", "dataset": "dataset", "software": "computerProgram",
+    "pamphlet": "manuscript", "legal_case": "case", "patent": "patent", "entry-encyclopedia": "encyclopediaArticle",
+    "article-newspaper": "newspaperArticle", "article-magazine": "magazineArticle",
+}
+"""CSL types as Zotero's item types, for COinS ``rft.type`` (the types COinS has no format of its own for)."""
+
+
 def plain(value: Any) -> str:
     """CSL rich text without its mini-markup (``<i>``, ``<span class="nocase">``)."""
     return " ".join(_TAGS.sub("", str(value)).split())
@@ -86,19 +96,30 @@ def highwire_tags(csl: dict, page_url: str) -> list[dict[str, str]]:
 def coins(csl: dict) -> str:
     """The COinS ``title`` attribute value (an OpenURL ContextObject, KEV encoded)."""
     kind = csl.get("type", "")
+    if not plain(csl.get("title", "")):
+        # Zotero skips a COinS item without a title: describe an untitled work instead, as the
+        # bibliography's bracketed titles do.
+        csl = {**csl, "title": f"[Untitled{', ' + plain(csl['container-title']) if csl.get('container-title') else ''}]"}
     fields: list[tuple[str, str]] = [("ctx_ver", "Z39.88-2004")]
-    if kind in ("article-journal", "article-newspaper", "article-magazine", "article"):
+    if kind in ("article-newspaper", "article-magazine"):
+        # OpenURL's journal format has no newspaper or magazine genre (Zotero would read a journal
+        # article): Dublin Core with Zotero's type, the periodical as the source.
+        fields += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", ZOTERO_TYPES[kind]),
+                   ("rft.title", plain(csl.get("title", ""))), ("rft.source", plain(csl.get("container-title", "")))]
+    elif kind in ("article-journal", "article"):
         fields += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), ("rft.genre", "article"),
                    ("rft.atitle", plain(csl.get("title", ""))), ("rft.jtitle", plain(csl.get("container-title", "")))]
-    elif kind in ("book", "chapter", "report"):
-        genre = {"book": "book", "chapter": "bookitem", "report": "report"}[kind]
+    elif kind in ("book", "chapter", "report", "paper-conference"):
+        genre = {"book": "book", "chapter": "bookitem", "report": "report", "paper-conference": "proceeding"}[kind]
         fields += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", genre)]
-        if kind == "chapter":
-            fields += [("rft.atitle", plain(csl.get("title", ""))), ("rft.btitle", plain(csl.get("container-title", "")))]
+        if kind in ("chapter", "paper-conference"):
+            fields += [("rft.atitle", plain(csl.get("title", ""))),
+                       ("rft.btitle", plain(csl.get("container-title", "") or csl.get("event-title", "")))]
         else:
             fields += [("rft.btitle", plain(csl.get("title", "")))]
     else:
-        fields += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", kind or "document"),
+        # Dublin Core, with Zotero's own item type (COinS has no other way to say it).
+        fields += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", ZOTERO_TYPES.get(kind, "document")),
                    ("rft.title", plain(csl.get("title", "")))]
     for name in _names(csl):
         fields.append(("rft.au", name))
@@ -106,14 +127,36 @@ def coins(csl: dict) -> str:
     if parts:
         fields.append(("rft.date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
     for csl_name, key in (("volume", "rft.volume"), ("issue", "rft.issue"), ("page", "rft.pages"),
-                          ("publisher", "rft.pub"), ("ISBN", "rft.isbn"), ("ISSN", "rft.issn")):
+                          ("publisher", "rft.pub"), ("ISBN", "rft.isbn"), ("ISSN", "rft.issn"),
+                          ("language", "rft.language")):
         if csl.get(csl_name):
             fields.append((key, plain(csl[csl_name])))
+    place = csl.get("publisher-place") or csl.get("event-place")
+    if place:
+        fields.append(("rft.place", plain(place)))
     if csl.get("DOI"):
         fields.append(("rft_id", f"info:doi/{plain(csl['DOI'])}"))
     if csl.get("URL"):
         fields.append(("rft_id", plain(csl["URL"])))
     return urlencode([(k, v) for k, v in fields if v])
+
+
+def _container(csl: dict) -> dict[str, Any]:
+    """What a work is part of: for a periodical article, its issue in its volume of the periodical
+    (schema.org's PublicationIssue / PublicationVolume / Periodical chain)."""
+    name = plain(csl["container-title"])
+    kind = csl.get("type", "")
+    if kind not in ("article-journal", "article-magazine", "article-newspaper", "article"):
+        return {"@type": {"chapter": "Book", "paper-conference": "Book", "webpage": "WebSite"}.get(kind, "CreativeWork"),
+                "name": name}
+    container: dict[str, Any] = {"@type": "Periodical", "name": name}
+    if csl.get("ISSN"):
+        container["issn"] = plain(csl["ISSN"])
+    if csl.get("volume"):
+        container = {"@type": "PublicationVolume", "volumeNumber": plain(csl["volume"]), "isPartOf": container}
+    if csl.get("issue"):
+        container = {"@type": "PublicationIssue", "issueNumber": plain(csl["issue"]), "isPartOf": container}
+    return container
 
 
 def json_ld(csl: dict, page_url: str) -> dict[str, Any]:
@@ -139,8 +182,7 @@ def json_ld(csl: dict, page_url: str) -> dict[str, Any]:
     if parts:
         data["datePublished"] = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
     if csl.get("container-title"):
-        data["isPartOf"] = {"@type": "Periodical" if csl.get("type") == "article-journal" else "CreativeWork",
-                            "name": plain(csl["container-title"])}
+        data["isPartOf"] = _container(csl)
     if csl.get("DOI"):
         data["sameAs"] = f"https://doi.org/{plain(csl['DOI'])}"
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": plain(csl["DOI"])}

@@ -178,7 +178,8 @@ def _load_checked(text: str, path: str, diagnostics: Diagnostics) -> YNode | Non
                           Location(path, line, column), "delete it; it may be invisible in your editor")
         return None
     except yaml.YAMLError as exc:
-        diagnostics.error("yaml.syntax", str(exc).splitlines()[0], Location(path, 1, 1))
+        diagnostics.error("yaml.syntax", str(exc).splitlines()[0], Location(path, 1, 1),
+                          "check the file's structure: one 'field: value' per line, lists with '- '")
         return None
     except RecursionError:
         diagnostics.error(

@@ -218,24 +218,16 @@ def test_current_edition_from_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert current_edition() is None
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_current_edition_from_git_tags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_current_edition_only_for_an_edition_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A living build after a tag is still the living site (issue 16): only the deploy
+    # workflow's SITE_EDITION or mike's MIKE_DOCS_VERSION make a build an edition.
     monkeypatch.delenv("SITE_EDITION", raising=False)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("commit", "-q", "--allow-empty", "-m", "one")
-    assert current_edition(tmp_path) is None
-    git("tag", "v1.0")
-    git("commit", "-q", "--allow-empty", "-m", "two")
-    git("tag", "draft-notes")
-    assert current_edition(tmp_path) == "v1.0"
-    git("tag", "v1.1")
-    assert current_edition(tmp_path) == "v1.1"
+    monkeypatch.delenv("MIKE_DOCS_VERSION", raising=False)
+    assert current_edition() is None
+    monkeypatch.setenv("MIKE_DOCS_VERSION", "v0.2")
+    assert current_edition() == "v0.2"
+    monkeypatch.setenv("MIKE_DOCS_VERSION", "latest")
+    assert current_edition() is None
 
 
 def test_update_records_redirects_and_a_former_id_is_not_taken_over_silently(scenario) -> None:

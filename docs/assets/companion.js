@@ -146,4 +146,26 @@
     }
   });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+
+// "Cite this page" on the living site: the references were formatted with the day of the build as
+// the access date; put the reader's own day in its place (the ISO date in the note and BibTeX's urldate).
+(function () {
+  "use strict";
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function init() {
+    var now = new Date();
+    var today = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+    document.querySelectorAll(".cite-this-page").forEach(function (box) {
+      var note = box.querySelector(".cite-accessed[data-accessed]");
+      if (!note) return;
+      var built = note.getAttribute("data-accessed");
+      note.textContent = today;
+      box.querySelectorAll("code.language-bibtex").forEach(function (code) {
+        code.textContent = code.textContent.replace("urldate = {" + built + "}", "urldate = {" + today + "}");
+      });
+    });
+  }
+  if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
+  else if (document.readyState !== "loading") { init(); }
+  else { document.addEventListener("DOMContentLoaded", init); }
 })();

@@ -25,7 +25,17 @@ _RIS_TYPES = {
     "report": "RPRT", "thesis": "THES", "webpage": "ELEC", "legislation": "STAT",
     "legal_case": "CASE", "manuscript": "MANSCPT", "pamphlet": "PAMP", "entry-encyclopedia": "ENCYC",
     "dataset": "DATA", "software": "COMP", "patent": "PAT",
+    # A work of no more specific type. RIS's GEN would be right, but Zotero reads GEN as a
+    # journal article; AGGR is the one RIS type Zotero reads as its generic "document".
+    "document": "AGGR",
 }
+#: The types Zotero reads ``CY`` as the place for; others read ``C1`` (conference papers).
+_RIS_PLACE_IN_C1 = frozenset({"paper-conference"})
+_NOCASE = re.compile(r'<span class="nocase">(.*?)</span>', re.S)
+_RICH_TEXT_FIELDS = frozenset({"title", "container-title", "collection-title", "original-title", "title-short"})
+_EMPHASIS = re.compile(r"\\(?:emph|textit)\{")
+_PLAIN_BIBTEX_FIELDS = frozenset({"howpublished", "note", "annotation", "addendum"})
+"""Fields reference managers keep as plain text (Zotero's Extra and notes): no emphasis commands there."""
 _TAGS = re.compile(r"<[^>]+>")
 
 Entries = BibEntry | Bibliography | Iterable[BibEntry]
@@ -39,13 +49,21 @@ def _entries(source: Entries) -> list[BibEntry]:
     return list(source)
 
 
+def _bibtex_value(name: str, value: str) -> str:
+    """A field's LaTeX for export: ``\\emph{x}`` becomes ``{x}`` in plain-text fields and
+    ``\\textit{x}`` elsewhere (which Zotero's BibTeX importer reads as italics, ``\\emph`` not)."""
+    if name in _PLAIN_BIBTEX_FIELDS:
+        return _EMPHASIS.sub("{", value)
+    return _EMPHASIS.sub(lambda m: "\\textit{", value)
+
+
 def entry_to_bibtex(entry: BibEntry) -> str:
     """One entry as normalised BibTeX (see the module docstring)."""
     lines = [f"@{entry.entry_type}{{{entry.key},"]
     for name, value in entry.latex_fields.items():
         if name in NOT_EXPORTED:
             continue
-        lines.append(f"  {name} = {{{value}}},")
+        lines.append(f"  {name} = {{{_bibtex_value(name, value)}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -91,13 +109,20 @@ def entry_to_ris(entry: BibEntry) -> str:
         lines.append(("TI", _plain(csl["title"])))
     if csl.get("container-title"):
         lines.append(("T2", _plain(csl["container-title"])))
+    if csl.get("event-title") and not csl.get("container-title"):
+        lines.append(("T2", _plain(csl["event-title"])))  # the conference's name
     if csl.get("collection-title"):
         lines.append(("T3", _plain(csl["collection-title"])))
-    for tag, variable in (("VL", "volume"), ("IS", "issue"), ("ET", "edition"), ("PB", "publisher"),
-                          ("CY", "publisher-place"), ("LA", "language"), ("SN", "ISBN"), ("SN", "ISSN"),
-                          ("DO", "DOI"), ("UR", "URL")):
-        if csl.get(variable):
-            lines.append((tag, str(csl[variable])))
+    if csl.get("genre"):
+        lines.append(("M3", _plain(csl["genre"])))
+    place = csl.get("publisher-place") or csl.get("event-place")
+    for tag, value in (("VL", csl.get("volume")), ("IS", csl.get("issue")), ("ET", csl.get("edition")),
+                       ("PB", csl.get("publisher")),
+                       ("C1" if csl["type"] in _RIS_PLACE_IN_C1 else "CY", place),
+                       ("LA", csl.get("language")), ("SN", csl.get("ISBN")), ("SN", csl.get("ISSN")),
+                       ("DO", csl.get("DOI")), ("UR", csl.get("URL"))):
+        if value:
+            lines.append((tag, _plain(str(value))))
     if csl.get("page"):
         start, _, end = str(csl["page"]).partition("-")
         lines.append(("SP", start.strip()))
@@ -116,8 +141,24 @@ def to_ris(source: Entries) -> str:
     return "\n".join(entry_to_ris(entry) for entry in _entries(source))
 
 
+def portable_csl(csl: dict[str, Any]) -> dict[str, Any]:
+    """A CSL-JSON item as other programs import it: no ``<span class="nocase">`` (a citeproc-js
+    extension that Zotero keeps as literal text), and markup left only in title fields."""
+    def clean(name: str, value: Any) -> Any:
+        if isinstance(value, str):
+            value = _NOCASE.sub(r"\1", value)
+            return value if name in _RICH_TEXT_FIELDS else _plain(value)
+        if isinstance(value, list):
+            return [clean(name, v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(k, v) for k, v in value.items()}
+        return value
+
+    return {name: clean(name, value) for name, value in csl.items()}
+
+
 def to_csl_json(source: Entries) -> str:
-    """CSL-JSON: an object for one entry, a list for a bibliography or an iterable."""
+    """CSL-JSON (:func:`portable_csl`): an object for one entry, a list for a bibliography or an iterable."""
     if isinstance(source, BibEntry):
-        return json.dumps(source.csl, ensure_ascii=False, indent=2)
-    return json.dumps([entry.csl for entry in _entries(source)], ensure_ascii=False, indent=2)
+        return json.dumps(portable_csl(source.csl), ensure_ascii=False, indent=2)
+    return json.dumps([portable_csl(entry.csl) for entry in _entries(source)], ensure_ascii=False, indent=2)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.bibliography import Bibliography, to_bibtex, to_csl_json, to_ris
+from generator.bibliography.export import portable_csl
 
 RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - (.*)$")
 
@@ -82,8 +83,18 @@ def test_ris(valid_bib: Bibliography) -> None:
 
 def test_csl_json(valid_bib: Bibliography) -> None:
     items = json.loads(to_csl_json(valid_bib))
-    assert items == [entry.csl for entry in valid_bib.entries.values()]
+    assert items == [portable_csl(entry.csl) for entry in valid_bib.entries.values()]
     assert json.loads(to_csl_json(valid_bib.entries["eec2015"]))["id"] == "eec2015"
+
+
+def test_csl_json_download_has_no_citeproc_markup(valid_bib: Bibliography) -> None:
+    # Zotero keeps <span class="nocase"> as literal text (issue 16); the engine's items keep it.
+    troitskiy = valid_bib.entries["troitskiy2020"]
+    assert '<span class="nocase">' in troitskiy.csl["title"]
+    item = json.loads(to_csl_json(troitskiy))
+    assert item["title"] == "Dead-Letter Regimes in the Post-Soviet Space"
+    assert portable_csl({"genre": "A <i>x</i> and <span class=\"nocase\">UN</span>", "title": "<i>T</i>"}) == \
+        {"genre": "A x and UN", "title": "<i>T</i>"}
 
 
 BALANCED = st.recursive(

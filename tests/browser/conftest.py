@@ -25,7 +25,6 @@ from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed")
 
@@ -69,16 +68,10 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url() -> str:
-    """The permanent address of the site (``site_url`` in mkdocs.yml), as readers cite it."""
-    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
-    return str(config["site_url"]).rstrip("/") + "/"
+    """The permanent address of the site (``site_url`` in mkdocs.yml, ``!ENV SITE_URL`` resolved), as readers cite it."""
+    from generator.pipeline import ProjectConfig
 
-
-class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring MkDocs' own tags (``!ENV``, ``!relative``, python names)."""
-
-
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return ProjectConfig.for_project(REPO).site_url.rstrip("/") + "/"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

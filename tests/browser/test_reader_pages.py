@@ -110,6 +110,14 @@ def test_cite_this_page(new_reader: NewReader, site_url: str, path: str) -> None
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.strip() == bibtex.inner_text().strip()
 
+    # The living site's access date is the reader's day, in the note and in BibTeX's urldate.
+    today = page.evaluate("(() => { const d = new Date(); const p = n => String(n).padStart(2, '0');"
+                          " return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`; })()")
+    accessed = cite.locator(".cite-accessed")
+    if accessed.count():  # only where the build knows its date (SOURCE_DATE_EPOCH or the history)
+        expect(accessed).to_have_text(today)
+        expect(bibtex).to_contain_text(f"urldate = {{{today}}}")
+
 
 def test_source_page_offers_its_bibtex_with_a_copy_button(reader: Reader) -> None:
     page = reader.goto("sources/troitskiy2020/")
