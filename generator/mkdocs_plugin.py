@@ -21,6 +21,7 @@ from .emit import TIMELINE_STYLESHEET
 from .history import last_commit_epoch
 from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
+from .search_index import SearchIndexError, index_site
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
@@ -81,6 +82,13 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
                 raise Abort(f"docs/{path} collides with a generated page; remove or rename it")
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_post_build(self, *, config) -> None:
+        # Index the directory MkDocs built into (a temporary one under `mkdocs serve`).
+        try:
+            index_site(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise Abort(str(error)) from None
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).resolve().parent

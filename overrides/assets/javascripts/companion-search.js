@@ -1,0 +1,274 @@
+/* The header's search box (overrides/partials/search.html), searching the Pagefind index that
+   generator/search_index.py writes into the built site.
+
+   Nothing is downloaded until a reader focuses the box; then Pagefind's script, its WebAssembly
+   and the page list, and for each query only the index chunks of its words and the fragments of
+   the results shown. The query's Cyrillic words are cut to their Russian stem first
+   (russian-stemmer.js), since the pages are indexed with English stemming and Pagefind matches
+   words by prefix. Among the results shown, entries whose name, abbreviation or title is the
+   query itself come first. Keys: "/" or "s" focuses the box; Down and Up move through the
+   results; Enter opens the selected (or first) result; Escape closes. */
+(function () {
+  "use strict";
+
+  var PAGE_SIZE = 10;
+  var DEBOUNCE_MS = 120;
+  var NAMES_SEPARATOR = " · "; // how the entry template joins data-names
+  /* Matches in an entry's names and abbreviations (data-pagefind-meta="names") lift it above
+     pages that only mention them, and matches in titles a little less. */
+  var RANKING = { metaWeights: { names: 10, title: 5 } };
+
+  var root = document.querySelector("[data-companion-search]");
+  if (!root) return;
+  var toggle = document.getElementById("__search");
+  var form = root.querySelector(".md-search__form");
+  var input = root.querySelector(".md-search__input");
+  var meta = root.querySelector(".md-search-result__meta");
+  var list = root.querySelector(".md-search-result__list");
+  var more = root.querySelector(".companion-search__more");
+  var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI);
+  var translations = readTranslations();
+
+  var engine = null;      // a promise of the Pagefind module, once the box was focused
+  var generation = 0;     // which query the results on screen belong to
+  var results = [];       // Pagefind's results for the current query, in our order
+  var shown = 0;
+  var timer = null;
+
+  function readTranslations() {
+    var config = document.getElementById("__config");
+    try {
+      return (config && JSON.parse(config.textContent).translations) || {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function say(key, fallback, count) {
+    var text = translations[key] || fallback;
+    return count === undefined ? text : text.replace("#", String(count));
+  }
+
+  function load() {
+    if (!engine) {
+      engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
+        return pagefind.options({ baseUrl: new URL("../", bundle).pathname, ranking: RANKING })
+          .then(function () { return pagefind.init(); })
+          .then(function () { return pagefind; });
+      });
+    }
+    return engine;
+  }
+
+  /* The query as Pagefind gets it: Cyrillic words replaced by their stems. */
+  function terms(query) {
+    return query.split(/\s+/).filter(Boolean).map(function (word) {
+      if (!/[\u0400-\u04FF]/.test(word) || !window.companionRussianStem) return word;
+      var stem = window.companionRussianStem(word.replace(/[^\u0400-\u04FF\w-]/g, ""));
+      return stem.length >= 2 ? stem : word;
+    }).join(" ");
+  }
+
+  function normalise(text) {
+    return String(text).toLowerCase().replace(/ё/g, "е").replace(/[\s\u00a0]+/g, " ").trim();
+  }
+
+  function namesOf(data) {
+    var names = (data.meta && data.meta.names) ? data.meta.names.split(NAMES_SEPARATOR) : [];
+    if (data.meta && data.meta.title) names.push(data.meta.title);
+    return names.map(normalise);
+  }
+
+  /* Results whose own name is the query first; otherwise Pagefind's order. */
+  function exactFirst(query, loaded) {
+    var wanted = normalise(query);
+    var exact = [], rest = [];
+    loaded.forEach(function (item) {
+      (namesOf(item.data).indexOf(wanted) >= 0 ? exact : rest).push(item);
+    });
+    return exact.concat(rest);
+  }
+
+  function open() {
+    if (toggle && !toggle.checked) toggle.checked = true;
+    load().catch(function () { /* reported when a search is run */ });
+  }
+
+  function close() {
+    if (toggle) toggle.checked = false;
+    input.blur();
+  }
+
+  function setMeta(count) {
+    if (count === null) {
+      meta.textContent = say("search.result.placeholder", "Type to start searching");
+    } else if (count === 0) {
+      meta.textContent = say("search.result.none", "No matching documents");
+    } else if (count === 1) {
+      meta.textContent = say("search.result.one", "1 matching document");
+    } else {
+      meta.textContent = say("search.result.other", "# matching documents", count);
+    }
+  }
+
+  function clear() {
+    generation++;
+    results = [];
+    shown = 0;
+    list.textContent = "";
+    more.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    setMeta(null);
+  }
+
+  /* Pagefind's excerpt as text with <mark> for the matched words: only text is kept. */
+  function snippet(excerpt) {
+    var template = document.createElement("template");
+    template.innerHTML = excerpt || "";
+    var p = document.createElement("p");
+    template.content.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        p.appendChild(mark);
+      } else {
+        p.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return p;
+  }
+
+  function render(item) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = item.data.url;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var title = document.createElement("h1");
+    title.textContent = (item.data.meta && item.data.meta.title) || item.data.url;
+    article.appendChild(title);
+    article.appendChild(snippet(item.data.excerpt));
+    link.appendChild(article);
+    li.appendChild(link);
+    return li;
+  }
+
+  function loadData(slice) {
+    return Promise.all(slice.map(function (result) {
+      return result.data().then(function (data) { return { result: result, data: data }; });
+    }));
+  }
+
+  function showMore(mine) {
+    var slice = results.slice(shown, shown + PAGE_SIZE);
+    return loadData(slice).then(function (loaded) {
+      if (mine !== generation) return;
+      loaded.forEach(function (item) { list.appendChild(render(item)); });
+      shown += slice.length;
+      more.hidden = shown >= results.length;
+    });
+  }
+
+  function run() {
+    var query = input.value.trim();
+    if (!query) {
+      clear();
+      return;
+    }
+    var mine = ++generation;
+    load().then(function (pagefind) {
+      return pagefind.search(terms(query));
+    }).then(function (search) {
+      if (mine !== generation || !search) return;
+      results = search.results;
+      var first = results.slice(0, PAGE_SIZE);
+      return loadData(first).then(function (loaded) {
+        if (mine !== generation) return;
+        var ordered = exactFirst(query, loaded);
+        list.textContent = "";
+        ordered.forEach(function (item) { list.appendChild(render(item)); });
+        shown = first.length;
+        more.hidden = shown >= results.length;
+        input.setAttribute("aria-expanded", results.length ? "true" : "false");
+        setMeta(results.length);
+      });
+    }).catch(function (error) {
+      if (mine !== generation) return;
+      meta.textContent = "Search is unavailable: " + error;
+      throw error;
+    });
+  }
+
+  function links() {
+    return Array.prototype.slice.call(list.querySelectorAll("a.md-search-result__link"));
+  }
+
+  function moveFocus(step) {
+    var all = links();
+    var index = all.indexOf(document.activeElement);
+    var next = index + step;
+    if (next < 0) {
+      input.focus();
+    } else if (next < all.length) {
+      all[next].focus();
+    }
+  }
+
+  input.addEventListener("focus", open);
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      moveFocus(1);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = links()[0];
+    if (first) first.click();
+  });
+  form.addEventListener("reset", function () {
+    clear();
+    setTimeout(function () { input.focus(); }, 0);
+  });
+  list.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      moveFocus(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+  more.addEventListener("click", function () {
+    var first = shown;
+    showMore(generation).then(function () {
+      var all = links();
+      if (all[first]) all[first].focus();
+    });
+  });
+  if (toggle) {
+    // The header's magnifier (phones) ticks the theme's search toggle: put the cursor in the box.
+    toggle.addEventListener("change", function () {
+      if (toggle.checked) input.focus();
+    });
+  }
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "/" || event.key === "s" || event.key === "S") {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+  setMeta(null);
+})();
