@@ -22,6 +22,7 @@ from .history import last_commit_epoch
 from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
 from .search_index import SearchIndexError, index_site
+from .search_names import name_shards
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
@@ -81,6 +82,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             if existing is not None:
                 raise Abort(f"docs/{path} collides with a generated page; remove or rename it")
             files.append(File.generated(config, path, content=content))
+        if result.site is not None:
+            for path, content in name_shards(result.site.entries).items():
+                files.append(File.generated(config, path, content=content))
         return files
 
     def on_post_build(self, *, config) -> None:

@@ -5,15 +5,16 @@
    and the page list, and for each query only the index chunks of its words and the fragments of
    the results shown. The query's Cyrillic words are cut to their Russian stem first
    (russian-stemmer.js), since the pages are indexed with English stemming and Pagefind matches
-   words by prefix. Among the results shown, entries whose name, abbreviation or title is the
-   query itself come first. Keys: "/" or "s" focuses the box; Down and Up move through the
+   words by prefix. An entry whose name or abbreviation is the whole query comes first: the
+   query is also looked up in one shard of the site's name list (generator/search_names.py);
+   among the other results shown, pages whose title is the query come first. Keys: "/" or "s" focuses the box; Down and Up move through the
    results; Enter opens the selected (or first) result; Escape closes. */
 (function () {
   "use strict";
 
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 120;
-  var NAMES_SEPARATOR = " · "; // how the entry template joins data-names
+  var NAME_SHARDS = 256;         // generator/search_names.py: SHARDS
   /* Matches in an entry's names and abbreviations (data-pagefind-meta="names") lift it above
      pages that only mention them, and matches in titles a little less. */
   var RANKING = { metaWeights: { names: 10, title: 5 } };
@@ -27,12 +28,15 @@
   var list = root.querySelector(".md-search-result__list");
   var more = root.querySelector(".companion-search__more");
   var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI);
+  var namesFolder = new URL(root.getAttribute("data-names"), document.baseURI);
+  var siteRoot = new URL("../", bundle);
   var translations = readTranslations();
 
   var engine = null;      // a promise of the Pagefind module, once the box was focused
   var generation = 0;     // which query the results on screen belong to
   var results = [];       // Pagefind's results for the current query, in our order
-  var shown = 0;
+  var shown = 0;          // how many of `results` were rendered
+  var listed = {};        // the paths in the list, so "show more" repeats none
   var timer = null;
 
   function readTranslations() {
@@ -52,7 +56,7 @@
   function load() {
     if (!engine) {
       engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: new URL("../", bundle).pathname, ranking: RANKING })
+        return pagefind.options({ baseUrl: siteRoot.pathname, ranking: RANKING })
           .then(function () { return pagefind.init(); })
           .then(function () { return pagefind; });
       });
@@ -69,24 +73,46 @@
     }).join(" ");
   }
 
+  /* As generator/search_names.py normalise(). */
   function normalise(text) {
-    return String(text).toLowerCase().replace(/ё/g, "е").replace(/[\s\u00a0]+/g, " ").trim();
+    return String(text).toLowerCase().replace(/ё/g, "е").replace(/\s+/g, " ").trim();
   }
 
-  function namesOf(data) {
-    var names = (data.meta && data.meta.names) ? data.meta.names.split(NAMES_SEPARATOR) : [];
-    if (data.meta && data.meta.title) names.push(data.meta.title);
-    return names.map(normalise);
+  /* As generator/search_names.py shard_of(). */
+  function shardOf(key) {
+    var value = 0;
+    for (var i = 0; i < key.length; i++) value = (Math.imul(value, 31) + key.charCodeAt(i)) >>> 0;
+    return value % NAME_SHARDS;
   }
 
-  /* Results whose own name is the query first; otherwise Pagefind's order. */
-  function exactFirst(query, loaded) {
-    var wanted = normalise(query);
-    var exact = [], rest = [];
-    loaded.forEach(function (item) {
-      (namesOf(item.data).indexOf(wanted) >= 0 ? exact : rest).push(item);
+  /* The entries named exactly `query`: a list of [site path, name, summary]. */
+  function named(query) {
+    var key = normalise(query);
+    var shard = ("0" + shardOf(key).toString(16)).slice(-2);
+    return fetch(new URL(shard + ".json", namesFolder).href).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status + " for " + response.url);
+      return response.json();
+    }).then(function (names) {
+      return Object.prototype.hasOwnProperty.call(names, key) ? names[key] : [];
     });
-    return exact.concat(rest);
+  }
+
+  function titleIs(query, data) {
+    return !!(data.meta && data.meta.title) && normalise(data.meta.title) === normalise(query);
+  }
+
+  /* Entries named by the query, then the results whose title is the query, then Pagefind's
+     order; each page once. */
+  function ordered(query, hits, loaded) {
+    var seen = {};
+    var items = hits.map(function (hit) {
+      var url = new URL(hit[0], siteRoot).pathname;
+      seen[url] = true;
+      return { data: { url: url, meta: { title: hit[1] }, summary: hit[2] } };
+    });
+    var rest = loaded.filter(function (item) { return !seen[item.data.url]; });
+    return items.concat(rest.filter(function (item) { return titleIs(query, item.data); }),
+                        rest.filter(function (item) { return !titleIs(query, item.data); }));
   }
 
   function open() {
@@ -149,7 +175,13 @@
     var title = document.createElement("h1");
     title.textContent = (item.data.meta && item.data.meta.title) || item.data.url;
     article.appendChild(title);
-    article.appendChild(snippet(item.data.excerpt));
+    if (item.data.summary !== undefined) {
+      var summary = document.createElement("p");
+      summary.textContent = item.data.summary;
+      article.appendChild(summary);
+    } else {
+      article.appendChild(snippet(item.data.excerpt));
+    }
     link.appendChild(article);
     li.appendChild(link);
     return li;
@@ -165,7 +197,10 @@
     var slice = results.slice(shown, shown + PAGE_SIZE);
     return loadData(slice).then(function (loaded) {
       if (mine !== generation) return;
-      loaded.forEach(function (item) { list.appendChild(render(item)); });
+      loaded.forEach(function (item) {
+        if (!listed[item.data.url]) list.appendChild(render(item));
+        listed[item.data.url] = true;
+      });
       shown += slice.length;
       more.hidden = shown >= results.length;
     });
@@ -178,21 +213,27 @@
       return;
     }
     var mine = ++generation;
-    load().then(function (pagefind) {
-      return pagefind.search(terms(query));
-    }).then(function (search) {
+    Promise.all([
+      load().then(function (pagefind) { return pagefind.search(terms(query)); }),
+      named(query)
+    ]).then(function (answers) {
+      var search = answers[0], hits = answers[1];
       if (mine !== generation || !search) return;
       results = search.results;
       var first = results.slice(0, PAGE_SIZE);
       return loadData(first).then(function (loaded) {
         if (mine !== generation) return;
-        var ordered = exactFirst(query, loaded);
         list.textContent = "";
-        ordered.forEach(function (item) { list.appendChild(render(item)); });
+        listed = {};
+        ordered(query, hits, loaded).forEach(function (item) {
+          list.appendChild(render(item));
+          listed[item.data.url] = true;
+        });
         shown = first.length;
         more.hidden = shown >= results.length;
-        input.setAttribute("aria-expanded", results.length ? "true" : "false");
-        setMeta(results.length);
+        var count = Math.max(results.length, hits.length);
+        input.setAttribute("aria-expanded", count ? "true" : "false");
+        setMeta(count);
       });
     }).catch(function (error) {
       if (mine !== generation) return;
