@@ -139,6 +139,7 @@
 
   function clear() {
     generation++;
+    list.setAttribute("aria-busy", "false");
     results = [];
     shown = 0;
     list.textContent = "";
@@ -231,12 +232,14 @@
         });
         shown = first.length;
         more.hidden = shown >= results.length;
+        list.setAttribute("aria-busy", "false");
         var count = Math.max(results.length, hits.length);
         input.setAttribute("aria-expanded", count ? "true" : "false");
         setMeta(count);
       });
     }).catch(function (error) {
       if (mine !== generation) return;
+      list.setAttribute("aria-busy", "false");
       meta.textContent = "Search is unavailable: " + error;
       throw error;
     });
@@ -259,6 +262,7 @@
 
   input.addEventListener("focus", open);
   input.addEventListener("input", function () {
+    list.setAttribute("aria-busy", "true");
     clearTimeout(timer);
     timer = setTimeout(run, DEBOUNCE_MS);
   });
