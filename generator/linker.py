@@ -19,7 +19,8 @@ from .loader import Entry
 from .prose import ScannedProse, scan
 from .types import ENTRY_TYPES, EntryType
 
-RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schemas", "reference"})
+RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schemas", "reference", "pagefind",
+                          "search-names"})
 """Ids that would collide with generated pages or site folders."""
 
 
