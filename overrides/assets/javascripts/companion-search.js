@@ -15,6 +15,11 @@
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 120;
   var NAME_SHARDS = 256;         // generator/search_names.py: SHARDS
+  var STOP_WORDS = {};
+  ("a an and as at by for from in into of on or the to with " +
+   "в во и к ко на не о об от по с со у из за до для").split(" ").forEach(function (word) {
+    STOP_WORDS[word] = true;
+  });
   /* Matches in an entry's names and abbreviations (data-pagefind-meta="names") lift it above
      pages that only mention them, and matches in titles a little less. */
   var RANKING = { metaWeights: { names: 10, title: 5 } };
@@ -56,7 +61,8 @@
   function load() {
     if (!engine) {
       engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: siteRoot.pathname, ranking: RANKING })
+        // noWorker: Pagefind's worker script would add 12 KB to a reader's first search.
+        return pagefind.options({ baseUrl: siteRoot.pathname, ranking: RANKING, noWorker: true })
           .then(function () { return pagefind.init(); })
           .then(function () { return pagefind; });
       });
@@ -64,13 +70,19 @@
     return engine;
   }
 
-  /* The query as Pagefind gets it: Cyrillic words replaced by their stems. */
+  /* The query as Pagefind gets it: Cyrillic words replaced by their stems, and words that say
+     little left out (each word costs the reader an index chunk of some 25 KB, and Pagefind
+     matches "o" or "the" as the start of thousands of words), unless nothing else is left. */
   function terms(query) {
-    return query.split(/\s+/).filter(Boolean).map(function (word) {
+    var words = query.split(/\s+/).filter(Boolean).map(function (word) {
       if (!/[\u0400-\u04FF]/.test(word) || !window.companionRussianStem) return word;
       var stem = window.companionRussianStem(word.replace(/[^\u0400-\u04FF\w-]/g, ""));
       return stem.length >= 2 ? stem : word;
-    }).join(" ");
+    });
+    var telling = words.filter(function (word) {
+      return word.length > 1 && !STOP_WORDS.hasOwnProperty(word.toLowerCase());
+    });
+    return (telling.length ? telling : words).join(" ");
   }
 
   /* As generator/search_names.py normalise(). */
