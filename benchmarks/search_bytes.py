@@ -140,17 +140,25 @@ def measure_query(browser, base: str, query: str, expected: list[str], device: d
                  compressed_bytes=sum(compressed_size(b) for b in bodies.values()), seconds=round(seconds, 2))
 
 
-def markdown(pages: dict[str, int], rows: list[Query], device: str) -> str:
+def markdown(pages: dict[str, int], rows: list[Query], device: str, table: bool = True) -> str:
     lines = [f"Opening pages ({device}): bytes fetched from the search index: "
-             + ", ".join(f"{path} {size:,}" for path, size in pages.items()), "",
-             "| query | results | expected page ranks | files | bytes as served | bytes compressed | seconds |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for row in rows:
-        rank = "—" if not row.expected else (f"{row.rank}" if row.rank else "not shown")
-        lines.append(f"| {row.query} | {row.results:,} | {rank} | {row.files} | {row.raw_bytes:,} | "
-                     f"{row.compressed_bytes:,} | {row.seconds} |")
-    worst = max((row.compressed_bytes for row in rows), default=0)
-    lines += ["", f"Largest first search: {worst:,} bytes compressed."]
+             + ", ".join(f"{path} {size:,}" for path, size in pages.items()), ""]
+    if table:
+        lines += ["| query | results | expected page ranks | files | bytes as served | bytes compressed | seconds |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for row in rows:
+            rank = "—" if not row.expected else (f"{row.rank}" if row.rank else "not shown")
+            lines.append(f"| {row.query} | {row.results:,} | {rank} | {row.files} | {row.raw_bytes:,} | "
+                         f"{row.compressed_bytes:,} | {row.seconds} |")
+        lines.append("")
+    sizes = sorted(row.compressed_bytes for row in rows)
+    ranked = [row for row in rows if row.expected]
+    first = sum(1 for row in ranked if row.rank == 1)
+    lines.append(f"{len(rows)} first searches: median {sizes[len(sizes) // 2]:,} bytes compressed, "
+                 f"largest {sizes[-1]:,}." if sizes else "No searches.")
+    if ranked:
+        lines.append(f"Names and abbreviations: the entry (or, for a shared name, one of the entries sharing it) "
+                     f"comes first in {first} of {len(ranked)} searches.")
     return "\n".join(lines)
 
 
@@ -162,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query", action="append", default=[], help="a further query (repeatable)")
     parser.add_argument("--phone", action="store_true", help="a phone's viewport instead of a desktop's")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a Markdown table")
+    parser.add_argument("--summary", action="store_true", help="only the summary lines, not one row per query")
     args = parser.parse_args(argv)
     if not (args.site / "pagefind" / "pagefind.js").is_file():
         print(f"{args.site}: no pagefind/pagefind.js; build the site first", file=sys.stderr)
@@ -185,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"pages": pages, "queries": [asdict(row) for row in rows]}, ensure_ascii=False, indent=1))
     else:
-        print(markdown(pages, rows, "phone" if args.phone else "desktop"))
+        print(markdown(pages, rows, "phone" if args.phone else "desktop", table=not args.summary))
     return 0
 
 

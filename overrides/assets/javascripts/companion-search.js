@@ -221,7 +221,7 @@
 
   function run() {
     var query = input.value.trim();
-    if (!query) {
+    if (query.length < 2) {  // one letter would match (and fetch) a good part of the index
       clear();
       return;
     }
