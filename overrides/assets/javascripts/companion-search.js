@@ -5,16 +5,19 @@
    and the page list, and for each query only the index chunks of its words and the fragments of
    the results shown. The query's Cyrillic words are cut to their Russian stem first
    (russian-stemmer.js), since the pages are indexed with English stemming and Pagefind matches
-   words by prefix. An entry whose name or abbreviation is the whole query comes first: the
+   words by prefix; stop words are left out and at most two words go to Pagefind, as each
+   costs an index chunk. An entry whose name or abbreviation is the whole query comes first: the
    query is also looked up in one shard of the site's name list (generator/search_names.py);
-   among the other results shown, pages whose title is the query come first. Keys: "/" or "s" focuses the box; Down and Up move through the
-   results; Enter opens the selected (or first) result; Escape closes. */
+   among the other results shown, pages whose title is the query come first.
+   Keys: "/" or "s" focuses the box; Down and Up move through the results; Enter opens the
+   selected (or first) result; Escape closes. */
 (function () {
   "use strict";
 
-  var PAGE_SIZE = 10;
+  var PAGE_SIZE = 10;            // results shown at first, as Material shows: each costs its fragment
   var DEBOUNCE_MS = 120;
   var NAME_SHARDS = 256;         // generator/search_names.py: SHARDS
+  var MAX_TERMS = 2;             // words sent to Pagefind: each costs an index chunk
   var STOP_WORDS = {};
   ("a an and as at by for from in into of on or the to with " +
    "в во и к ко на не о об от по с со у из за до для").split(" ").forEach(function (word) {
@@ -82,7 +85,11 @@
     var telling = words.filter(function (word) {
       return word.length > 1 && !STOP_WORDS.hasOwnProperty(word.toLowerCase());
     });
-    return (telling.length ? telling : words).join(" ");
+    if (!telling.length) return words.join(" ");
+    // At most MAX_TERMS words, the longest (rarer, as a rule): a long name costs no more than
+    // that, and the entry it names still comes first through the name list.
+    var longest = telling.slice().sort(function (a, b) { return b.length - a.length; }).slice(0, MAX_TERMS);
+    return telling.filter(function (word) { return longest.indexOf(word) >= 0; }).join(" ");
   }
 
   /* As generator/search_names.py normalise(). */
