@@ -132,16 +132,6 @@ def _plugin_name(item: Any) -> str:
     return item if isinstance(item, str) else next(iter(item))
 
 
-@_variant("no search plugin")
-def _no_search(config: dict[str, Any]) -> None:
-    config["plugins"] = [p for p in _plugins(config) if _plugin_name(p) != "search"]
-
-
-@_variant("search: lang en only")
-def _search_en(config: dict[str, Any]) -> None:
-    config["plugins"] = [{"search": {"lang": ["en"]}} if _plugin_name(p) == "search" else p for p in _plugins(config)]
-
-
 @_variant("no mkdocstrings (API page)")
 def _no_mkdocstrings(config: dict[str, Any]) -> None:
     config["plugins"] = [p for p in _plugins(config) if _plugin_name(p) != "mkdocstrings"]
@@ -398,10 +388,12 @@ def site_sizes(site: Path) -> dict[str, float]:
             if len(parts) == 3 and parts[0] in entry_folders and parts[2] == "index.html":
                 entry_pages += 1
                 entry_bytes += size
-    search = site / "search" / "search_index.json"
+    # The whole search index (generator/search_index.py, search_names.py); a reader fetches a few chunks of it.
+    search = sum(path.stat().st_size for folder in ("pagefind", "search-names")
+                 for path in (site / folder).rglob("*") if path.is_file())
     return {
         "html_pages": pages, "site_mb": total / 1e6,
-        "search_index_mb": search.stat().st_size / 1e6 if search.exists() else 0.0,
+        "search_index_mb": search / 1e6,
         "avg_page_kb": html_bytes / max(pages, 1) / 1e3, "avg_entry_page_kb": entry_bytes / max(entry_pages, 1) / 1e3,
         "max_page_kb": largest / 1e3,
     }

@@ -21,7 +21,8 @@ from .prose import ScannedProse, scan
 from .suggest import citation_hint, close_id, rename_candidates
 from .types import ENTRY_TYPES, TYPES_BY_NAME, EntryType
 
-RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schemas", "reference"})
+RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schemas", "reference", "pagefind",
+                          "search-names"})
 """Ids that would collide with generated pages or site folders."""
 
 

@@ -40,6 +40,8 @@ from .pipeline import DEFAULT_STYLES, ProjectConfig, build
 from .site_swap import discard, staging_folder, swap_in
 from .serve_errors import ServeErrors
 from .site_meta import SiteDeclarationError, is_placeholder_url, site_info
+from .search_index import SearchIndexError, index_site
+from .search_names import name_shards
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
@@ -155,6 +157,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             if existing is not None:
                 raise Abort(f"docs/{path} collides with a generated page; remove or rename it")
             files.append(File.generated(config, path, content=content))
+        if result.site is not None:
+            for path, content in name_shards(result.site.entries).items():
+                files.append(File.generated(config, path, content=content))
         return files
 
     def _stage(self, config) -> None:
@@ -178,6 +183,12 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     @event_priority(-100)  # last: after every plugin that writes into the site
     def on_post_build(self, *, config) -> None:
+        # Index the folder MkDocs built into (the staging folder; a temporary one under serve),
+        # so that the search index is part of the site that is swapped in.
+        try:
+            index_site(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise Abort(str(error)) from None
         if self._staging is None:
             return
         if self._warnings is not None and self._warnings.get_counts():

@@ -4,8 +4,6 @@ Every test that opens pages through the ``reader`` (or ``new_reader``) fixture a
 those pages logged a console error, threw an uncaught exception, had a request fail or answered 4xx/5xx,
 or asked for anything not on 127.0.0.1 (the site must work offline: no CDN, no web fonts).
 
-Pages get an empty search index except in the search tests (see ``new_reader``).
-
 Set ``COMPANION_SITE_DIR`` to an already-built site to skip the build while working on these tests.
 """
 
@@ -13,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import shutil
 import subprocess
@@ -182,35 +179,23 @@ class Reader:
 
 
 NewReader = Callable[..., Reader]
-SEARCH_INDEX = "**/search/search_index.json"
-
-
-@pytest.fixture(scope="session")
-def empty_search_index(site_dir: Path) -> str:
-    """The site's search index with its configuration but no documents."""
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    return json.dumps({**index, "docs": []})
 
 
 @pytest.fixture
-def new_reader(browser: playwright_sync.Browser, base_url: str, empty_search_index: str,
+def new_reader(browser: playwright_sync.Browser, base_url: str,
                request: pytest.FixtureRequest) -> Iterator[NewReader]:
     """Opens a fresh reader (own context: no shared storage).
 
-    ``color_scheme="dark"`` emulates a dark OS; other keywords go to ``Browser.new_context``. Unless
-    ``search=True``, pages get an empty search index: Material builds the full index (1.7 MB) in a worker
-    on every page load, which costs about half a second of CPU per page and is tested in test_reader_search.
+    ``color_scheme="dark"`` emulates a dark OS; other keywords go to ``Browser.new_context`` (e.g. a
+    phone's ``viewport``). Pages load no search index until a reader uses the search box.
     """
     contexts: list[playwright_sync.BrowserContext] = []
     readers: list[Reader] = request.node.__dict__.setdefault("companion_readers", [])
 
-    def open_reader(color_scheme: str = "light", search: bool = False, **options: object) -> Reader:
-        context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme, locale="en-GB",
-                                      **options)
+    def open_reader(color_scheme: str = "light", **options: object) -> Reader:
+        options.setdefault("viewport", VIEWPORT)
+        context = browser.new_context(color_scheme=color_scheme, locale="en-GB", **options)
         context.set_default_timeout(TIMEOUT_MS)
-        if not search:
-            context.route(SEARCH_INDEX, lambda route: route.fulfill(
-                status=200, content_type="application/json", body=empty_search_index))
         contexts.append(context)
         reader = Reader(page=context.new_page(), base_url=base_url)
         reader.watch(context)
