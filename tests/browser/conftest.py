@@ -43,6 +43,10 @@ MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 VIEWPORT = {"width": 1280, "height": 900}
 """Wide enough for Material's desktop layout: header search box and the primary navigation sidebar."""
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+"""A common laptop screen, as the reading-experience tests measure it (issue 15)."""
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+"""A common phone (390 x 844 CSS pixels), touch only."""
 LOCAL_HOST = "127.0.0.1"
 TIMEOUT_MS = 10_000
 """For actions and ``expect``: generous, as the machine is small and often busy."""
@@ -204,7 +208,8 @@ def new_reader(browser: playwright_sync.Browser, base_url: str, empty_search_ind
                request: pytest.FixtureRequest) -> Iterator[NewReader]:
     """Opens a fresh reader (own context: no shared storage).
 
-    ``color_scheme="dark"`` emulates a dark OS; other keywords go to ``Browser.new_context``. Unless
+    ``color_scheme="dark"`` emulates a dark OS; other keywords go to ``Browser.new_context`` (``**PHONE``
+    or ``**DESKTOP`` for the two screens the reading-experience tests measure). Unless
     ``search=True``, pages get an empty search index: Material builds the full index (1.7 MB) in a worker
     on every page load, which costs about half a second of CPU per page and is tested in test_reader_search.
     """
@@ -212,8 +217,8 @@ def new_reader(browser: playwright_sync.Browser, base_url: str, empty_search_ind
     readers: list[Reader] = request.node.__dict__.setdefault("companion_readers", [])
 
     def open_reader(color_scheme: str = "light", search: bool = False, **options: object) -> Reader:
-        context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme, locale="en-GB",
-                                      **options)
+        options.setdefault("viewport", VIEWPORT)
+        context = browser.new_context(color_scheme=color_scheme, locale="en-GB", **options)
         context.set_default_timeout(TIMEOUT_MS)
         if not search:
             context.route(SEARCH_INDEX, lambda route: route.fulfill(
