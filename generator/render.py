@@ -145,6 +145,10 @@ class PageContext:
         """A Markdown link to another generated page."""
         return Markup(f"[{escaping.text(label)}]({relative(self.path, path)})")
 
+    def chronology_link(self, field: str, entry: Entry, label: str) -> Markup:
+        """A Markdown link to the chronology filtered to ``entry`` (``field``: organisations or countries)."""
+        return Markup(f"[{escaping.text(label)}]({relative(self.path, 'chronology.md')}?{field}={entry.id})")
+
     def url_to(self, entry: Entry) -> Markup:
         """Relative URL of an entry's page from this page (our own slugs: safe as is)."""
         return Markup(relative_url(self.url, entry.url))

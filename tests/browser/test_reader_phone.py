@@ -249,3 +249,17 @@ def test_developer_pages_are_out_of_the_readers_search(site_dir) -> None:  # noq
     for developer_page in ("reference/fields/", "reference/diagnostics/", "reference/api/"):
         assert developer_page not in locations, f"{developer_page} is in the readers' search index"
     assert "organisations/csto/" in locations
+
+
+@pytest.mark.parametrize(("path", "field", "value"), [("organisations/csto/", "organisations", "csto"),
+                                                      ("countries/kaz/", "countries", "kaz")])
+def test_entry_links_to_its_filtered_chronology(new_reader: NewReader, path: str, field: str, value: str) -> None:
+    reader = new_reader(**PHONE)
+    page = reader.goto(path)
+    link = page.locator(f"{ARTICLE} .admonition a", has_text="in the chronology")
+    expect(link).to_have_count(1)
+    count = int(re.match(r"\d+", link.inner_text()).group())
+    link.tap()
+    page.wait_for_url(re.compile(rf"/chronology/\?{field}={value}$"), wait_until="load")
+    expect(page.locator(f'form.chronology-filter select[data-filter="{field}"]')).to_have_value(value)
+    expect(page.locator("ol.chronology > li:visible")).to_have_count(count)
