@@ -124,6 +124,10 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             epoch = last_commit_epoch(Path(config.config_file_path).resolve().parent)
             if epoch is not None:
                 os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        # The footer (overrides/partials/copyright.html) names the edition this build belongs to.
+        companion_extra = config.extra.setdefault("companion", {})
+        if isinstance(companion_extra, dict) and "edition" not in companion_extra:
+            companion_extra["edition"] = current_edition()
         if TIMELINE_STYLESHEET not in config.extra_css:
             # Declared in mkdocs.yml, not only added here, so that engines without this plugin
             # (Zensical) link it too; a strict build stops until it is declared.

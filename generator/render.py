@@ -21,7 +21,7 @@ from markupsafe import Markup
 from . import bibliography_stats, escaping, source_meta
 from .entry_meta import entry_coins, entry_json_ld, entry_tags
 from .editions import edition_url
-from .timeline import country_timeline, organisation_timeline, overview_chart
+from .timeline import country_timeline, organisation_timeline, overview_chart, site_labels
 from .bibliography import source_slug
 from .fields import Prose, RefValue
 from .loader import Entry
@@ -170,6 +170,10 @@ class PageContext:
         """Relative target, for a Markdown link, of another generated file (``data/x.csv``) or page."""
         return Markup(relative(self.path, page_file(path)))
 
+    def chronology_link(self, field: str, entry: Entry, label: str) -> Markup:
+        """A Markdown link to the chronology filtered to ``entry`` (``field``: organisations or countries)."""
+        return Markup(f"[{escaping.text(label)}]({relative(self.path, page_file('chronology.md'))}?{field}={entry.id})")
+
     def url_to(self, entry: Entry) -> Markup:
         """Relative URL of an entry's page from this page (our own slugs: safe as is)."""
         return Markup(relative_url(self.url, entry.url))
@@ -285,6 +289,7 @@ class Timelines:
     def __init__(self, site: Any, today_year: int) -> None:
         self.site = site
         self.today_year = today_year
+        self._labels: dict[str, str] | None = None
 
     def organisation(self, entry: Entry) -> Markup | None:
         return organisation_timeline(entry, self.site, today_year=self.today_year)
@@ -294,3 +299,9 @@ class Timelines:
 
     def overview(self, only: set[str] | None = None) -> Markup:
         return overview_chart(self.site, today_year=self.today_year, only=only)
+
+    def label(self, entry: Entry) -> str:
+        """The short label (abbreviation) that stands for ``entry`` in the overview chart's column heads."""
+        if self._labels is None:
+            self._labels = site_labels(self.site)
+        return self._labels.get(entry.id, entry.name)

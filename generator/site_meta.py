@@ -98,7 +98,8 @@ def site_info(extra: Any, language: str = "en") -> SiteInfo:
         return SiteInfo(language=language or "en")
     if not isinstance(block, Mapping):
         raise SiteDeclarationError("extra.companion must be a mapping")
-    unknown = set(block) - {"editors", "publisher", "edition_dois", "data_package"}
+    unknown = set(block) - {"editors", "publisher", "edition_dois", "data_package", "licence", "report_errors",
+                             "report_errors_text", "edition"}
     if unknown:
         raise SiteDeclarationError(f"extra.companion has unknown keys: {', '.join(sorted(unknown))}")
     editors = block.get("editors") or []

@@ -59,7 +59,7 @@ _FUZZY_MARKS = set("?~%X/")
 _STATUS_WORDS = {"withdrawn": "withdrew"}
 
 # Layout of the entry timelines, in viewBox units (about CSS pixels at full width).
-_WIDTH = 720
+_WIDTH = 680
 _PAD = 8
 _LANE = 18
 _ROW_PAD = 4
@@ -73,9 +73,10 @@ _MAX_LABEL = 26
 TIMELINE_CSS = """\
 /* Membership timelines (generator/timeline.py): colours come from the palette, so both schemes work. */
 .tl-figure { margin: 1em 0; overflow-x: auto; }
-.tl-chart { display: block; width: 100%; height: auto; color: var(--md-default-fg-color, #333);
+/* Drawn at its own size, never scaled down (labels stay 11-12 px): on narrow screens the figure scrolls sideways. */
+.tl-figure > .tl-chart { max-width: none; }
+.tl-chart { display: block; width: auto; height: auto; color: var(--md-default-fg-color, #333);
   font-size: 12px; font-family: inherit; }
-.tl-overview { min-width: 36rem; }
 .tl-chart text { fill: currentColor; }
 .tl-chart .tl-axis-label, .tl-chart .tl-legend text, .tl-chart .tl-group-label, .tl-chart .tl-col-label {
   font-size: 11px; }
@@ -90,7 +91,7 @@ TIMELINE_CSS = """\
 .tl-chart .tl-observer { fill: var(--md-default-bg-color, #fff); stroke: var(--md-accent-fg-color, #526cfe);
   stroke-width: 1.5; }
 .tl-chart .tl-other { fill: var(--md-default-fg-color--light, #767676); }
-.tl-chart .tl-suspended { fill-opacity: .75; }
+.tl-chart .tl-suspended { fill-opacity: .2; stroke-width: 1; stroke-dasharray: 3 2; }
 [data-md-color-scheme="slate"] .tl-chart .tl-member { fill: var(--md-accent-fg-color, #526cfe);
   stroke: var(--md-accent-fg-color, #526cfe); }
 .tl-chart .tl-hatch-line { fill: var(--md-default-fg-color, #333); }
@@ -280,14 +281,25 @@ def _period(org: Entry, country: Entry, record: dict) -> Period:
     start_text = _dates_text(record.get("from", []))
     words = _role_text(record["role"])
     words += f" from {start_text}" if start_text else " (start not recorded)"
-    if end_kind == "open":
+    suspended = _suspended_since(changes)
+    if end_kind == "open" and suspended is not None:
+        # Not "continuing": the bar goes on to today, but drawn as suspended (see TIMELINE_CSS).
+        words += f", suspended since {suspended.text.split(' ', 1)[1]}"
+    elif end_kind == "open":
         words += ", continuing"
     else:
         words += f" until {end_text}"
-    extra = [c.text for c in changes if not (c.status in _ENDING and end_kind == "closed" and c.when == end)]
+    extra = [c.text for c in changes if not (c.status in _ENDING and end_kind == "closed" and c.when == end)
+             and c is not suspended]
     if extra:
         words += "; " + "; ".join(extra)
     return Period(org, country, record["role"], _style(record["role"]), start, end, end_kind, changes, words)
+
+
+def _suspended_since(changes: list[Change]) -> Change | None:
+    """The suspension still in force at the end of the record (no later resumption or withdrawal), if any."""
+    last = next((c for c in reversed(changes) if c.status in _SUSPENDING | _RESUMING | _ENDING), None)
+    return last if last is not None and last.status in _SUSPENDING else None
 
 
 def organisation_periods(org: Entry, site: Site) -> list[Period]:

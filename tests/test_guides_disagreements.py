@@ -26,10 +26,14 @@ def test_each_disagreement_appears_on_every_entry_it_concerns(result: BuildResul
     assert disagreements, "the companion records the texts' disagreements"
     missing = []
     for d in disagreements:
-        banner = f'!!! warning "The sources disagree: {escape_text(d.name)}"'
+        # One line each under "Where the texts disagree", linking to the disagreement's page (issue 15).
+        line = f"- [{escape_text(d.name)}]("
         for ref in d.concerns:
             page = result.files[site.by_id[ref.target].page_path]
-            if banner not in page:
+            section = page.split("## Where the texts disagree", 1)[1].split("\n## ", 1)[0] if (
+                "## Where the texts disagree" in page) else ""
+            if not any(item.startswith(line) and f"disagreements/{d.id}.md)" in item
+                       for item in section.splitlines()):
                 missing.append(f"{d.id} not shown on {ref.target}")
     assert not missing, missing
 

@@ -20,7 +20,30 @@
       });
       if (output) output.textContent = shown + " of " + items.length + " " + countLabel;
     }
-    selects.forEach(function (select) { select.addEventListener("change", apply); });
+    // The chosen filters live in the address (?organisations=csto&kind=summit): shareable, kept on reload.
+    function fromAddress() {
+      var params = new URLSearchParams(window.location.search);
+      selects.forEach(function (select) {
+        var wanted = params.get(select.getAttribute("data-filter"));
+        if (wanted !== null && select.querySelector('option[value="' + CSS.escape(wanted) + '"]')) select.value = wanted;
+      });
+    }
+    function toAddress() {
+      var url = new URL(window.location.href);
+      selects.forEach(function (select) {
+        var name = select.getAttribute("data-filter");
+        if (select.value) url.searchParams.set(name, select.value); else url.searchParams.delete(name);
+      });
+      window.history.replaceState(window.history.state, "", url.href);
+    }
+    selects.forEach(function (select) {
+      select.addEventListener("change", function () { apply(); toAddress(); });
+    });
+    form.addEventListener("reset", function () {
+      // The form's own reset runs after this event: filter once the selects show "all".
+      setTimeout(function () { apply(); toAddress(); }, 0);
+    });
+    fromAddress();
     apply();
   }
   function init() {
@@ -40,7 +63,7 @@
 (function () {
   "use strict";
   var cache = {};
-  var popover = null, current = null, hideTimer = null, lastPointer = "mouse";
+  var popover = null, current = null, hideTimer = null, lastPointer = "mouse", pointerDownAt = 0;
 
   function slugOf(link) {
     var match = /sources\/([^\/#]+)\//.exec(link.getAttribute("href") || "");
@@ -121,6 +144,7 @@
   }
   document.addEventListener("pointerdown", function (event) {
     lastPointer = event.pointerType || "mouse";
+    pointerDownAt = Date.now();
     if (popover && !popover.hidden && !popover.contains(event.target) && !citationOf(event.target)) hide();
   });
   document.addEventListener("mouseover", function (event) {
@@ -133,7 +157,8 @@
   });
   document.addEventListener("focusin", function (event) {
     var link = citationOf(event.target);
-    if (link) show(link);
+    // A tap focuses the link too: leave it to the click handler, which tells a first tap from a second.
+    if (link && !(lastPointer === "touch" && Date.now() - pointerDownAt < 1000)) show(link);
   });
   document.addEventListener("focusout", function (event) {
     if (citationOf(event.target)) scheduleHide();
@@ -164,6 +189,98 @@
         code.textContent = code.textContent.replace("urldate = {" + built + "}", "urldate = {" + today + "}");
       });
     });
+  }
+  if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
+  else if (document.readyState !== "loading") { init(); }
+  else { document.addEventListener("DOMContentLoaded", init); }
+})();
+
+// Abbreviation expansions on tap or keyboard focus: the theme shows them on mouse hover only. Each
+// abbreviation in the article becomes focusable; focusing or tapping it shows its expansion below it.
+(function () {
+  "use strict";
+  var box = null, current = null, shownAt = 0;
+  function ensureBox() {
+    if (box) return box;
+    box = document.createElement("div");
+    box.id = "abbr-popover";
+    box.className = "citation-popover md-typeset";
+    box.setAttribute("role", "tooltip");
+    box.hidden = true;
+    document.body.appendChild(box);
+    return box;
+  }
+  function show(abbr) {
+    var text = abbr.getAttribute("data-expansion") || abbr.getAttribute("title");
+    if (!text) return;
+    ensureBox();
+    if (current !== abbr) shownAt = Date.now();
+    current = abbr;
+    box.textContent = text;
+    box.hidden = false;
+    var rect = abbr.getBoundingClientRect();
+    var width = Math.min(box.scrollWidth + 2, document.documentElement.clientWidth - 16);
+    box.style.width = "auto";
+    box.style.maxWidth = (document.documentElement.clientWidth - 16) + "px";
+    box.style.left = Math.max(8, Math.min(rect.left + window.scrollX,
+      window.scrollX + document.documentElement.clientWidth - width - 8)) + "px";
+    box.style.top = (rect.bottom + window.scrollY + 4) + "px";
+    abbr.setAttribute("aria-describedby", box.id);
+  }
+  function hide() {
+    if (box) box.hidden = true;
+    if (current) current.removeAttribute("aria-describedby");
+    current = null;
+  }
+  function abbrOf(target) {
+    return target && target.closest ? target.closest("article abbr[title], article abbr[data-expansion]") : null;
+  }
+  function init() {
+    document.querySelectorAll("article abbr[title]").forEach(function (abbr) {
+      // Kept apart from the title, which the theme's tooltips take away while they show it.
+      abbr.setAttribute("data-expansion", abbr.getAttribute("title"));
+      if (!abbr.closest("a, button")) abbr.setAttribute("tabindex", "0");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var abbr = abbrOf(event.target);
+    // A tap focuses the abbreviation (which shows it) just before the click: that click must not hide it.
+    if (abbr && !abbr.closest("a")) { if (current === abbr && Date.now() - shownAt > 500) hide(); else show(abbr); }
+    else if (box && !box.hidden && !box.contains(event.target)) hide();
+  });
+  document.addEventListener("focusin", function (event) {
+    var abbr = abbrOf(event.target);
+    if (abbr && abbr.hasAttribute("tabindex")) show(abbr);
+  });
+  document.addEventListener("focusout", function (event) { if (abbrOf(event.target) === current) hide(); });
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+  if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
+  else if (document.readyState !== "loading") { init(); }
+  else { document.addEventListener("DOMContentLoaded", init); }
+})();
+
+// Page chrome the theme leaves out: entry pages are not in the navigation, so the sidebar highlights
+// their section (the listing their address starts with); the search dialog gets a name.
+(function () {
+  "use strict";
+  function init() {
+    var search = document.querySelector('.md-search[role="dialog"]');
+    if (search && !search.hasAttribute("aria-label") && !search.hasAttribute("aria-labelledby")) {
+      search.setAttribute("aria-label", "Search the site");
+    }
+    var nav = document.querySelector("nav.md-nav--primary");
+    if (!nav || nav.querySelector(".md-nav__link--active")) return;
+    var here = window.location.pathname, best = null, bestLength = 0;
+    nav.querySelectorAll("a.md-nav__link[href]").forEach(function (link) {
+      var path = new URL(link.getAttribute("href"), window.location.href).pathname;
+      if (path.length > bestLength && path !== "/" && here.indexOf(path) === 0 && /\/$/.test(path)) {
+        best = link; bestLength = path.length;
+      }
+    });
+    if (best) {
+      best.classList.add("md-nav__link--active", "companion-section-active");
+      best.setAttribute("aria-current", "location");
+    }
   }
   if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
   else if (document.readyState !== "loading") { init(); }

@@ -39,6 +39,10 @@ MKDOCS = str(Path(sys.executable).with_name("mkdocs"))
 BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 VIEWPORT = {"width": 1280, "height": 900}
 """Wide enough for Material's desktop layout: header search box and the primary navigation sidebar."""
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+"""A common laptop screen, as the reading-experience tests measure it (issue 15)."""
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+"""A common phone (390 x 844 CSS pixels), touch only."""
 LOCAL_HOST = "127.0.0.1"
 TIMEOUT_MS = 10_000
 """For actions and ``expect``: generous, as the machine is small and often busy."""
@@ -186,8 +190,9 @@ def new_reader(browser: playwright_sync.Browser, base_url: str,
                request: pytest.FixtureRequest) -> Iterator[NewReader]:
     """Opens a fresh reader (own context: no shared storage).
 
-    ``color_scheme="dark"`` emulates a dark OS; other keywords go to ``Browser.new_context`` (e.g. a
-    phone's ``viewport``). Pages load no search index until a reader uses the search box.
+    ``color_scheme="dark"`` emulates a dark OS; other keywords go to ``Browser.new_context`` (``**PHONE``
+    or ``**DESKTOP`` for the two screens the reading-experience tests measure). Pages load no search
+    index until a reader uses the search box.
     """
     contexts: list[playwright_sync.BrowserContext] = []
     readers: list[Reader] = request.node.__dict__.setdefault("companion_readers", [])

@@ -1,7 +1,7 @@
 """axe-core finds no serious or critical accessibility problem in the content we generate.
 
-axe runs on the content area only (``article.md-content__inner``): the header, navigation and footer are
-Material's, and are tested upstream. Closed ``<details>`` (such as "Cite this page") are opened first so
+axe runs on the content area (``article.md-content__inner``) of every page type, on a laptop and on a
+phone; the header, navigation and footer (Material's, with our footer text) once, on an entry page. Closed ``<details>`` (such as "Cite this page") are opened first so
 their contents are checked too.
 """
 
@@ -65,8 +65,8 @@ THEME_EXCEPTIONS = [
 ]
 
 
-def run_axe(page: Any, axe_script: Path) -> list[dict[str, Any]]:
-    """axe's violations inside the content area (all of WCAG 2.x A/AA and best practices axe knows)."""
+def run_axe(page: Any, axe_script: Path, selector: str = ARTICLE) -> list[dict[str, Any]]:
+    """axe's violations inside ``selector``, by default the content area (WCAG 2.x A/AA and best practices)."""
     page.add_script_tag(path=str(axe_script))
     page.evaluate("() => document.querySelectorAll('article.md-content__inner details').forEach(d => d.open = true)")
     return page.evaluate(
@@ -78,7 +78,7 @@ def run_axe(page: Any, axe_script: Path) -> list[dict[str, Any]]:
                                          html: n.html.slice(0, 200), summary: n.failureSummary}))
              }));
            }""",
-        ARTICLE,
+        selector,
     )
 
 
@@ -105,6 +105,23 @@ def test_no_serious_accessibility_violation(new_reader: NewReader, axe_script: P
     page = reader.goto(path)
     problems = blocking(run_axe(page, axe_script))
     assert not problems, f"/{path}: {len(problems)} serious or critical:\n  " + "\n  ".join(problems[:25])
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path or "home")
+def test_no_serious_accessibility_violation_on_a_phone(new_reader: NewReader, axe_script: Path, path: str) -> None:
+    """The same pages at 390 x 844 with touch (issue 15): the phone layout must not bring new violations."""
+    from conftest import PHONE
+
+    page = new_reader(**PHONE).goto(path)
+    problems = blocking(run_axe(page, axe_script))
+    assert not problems, f"/{path} (phone): {len(problems)} serious or critical:\n  " + "\n  ".join(problems[:25])
+
+
+def test_no_serious_accessibility_violation_in_the_page_chrome(new_reader: NewReader, axe_script: Path) -> None:
+    """Header, navigation and footer too (the footer is ours since issue 15), on an entry page."""
+    page = new_reader().goto("organisations/csto/")
+    problems = blocking(run_axe(page, axe_script, selector="body"))
+    assert not problems, f"chrome: {len(problems)} serious or critical:\n  " + "\n  ".join(problems[:25])
 
 
 @pytest.mark.parametrize("path", DARK_PAGES)

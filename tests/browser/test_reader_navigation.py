@@ -54,9 +54,11 @@ def test_citation_in_prose_leads_to_its_source_which_links_back(reader: Reader) 
     page = reader.goto("organisations/csto/")
     citation = page.locator(f"{ARTICLE} .prose a.citation").first
     href = citation.get_attribute("href")
-    assert href and re.fullmatch(r"(\.\./)+sources/[a-z0-9_-]+/", href), href
+    # The citation leads to the cited place on the source page (an anchor in "Passages the site cites").
+    assert href and re.fullmatch(r"(\.\./)+sources/[a-z0-9_-]+/#at-[a-z0-9-]+", href), href
     citation.click()
     reader.wait_for_path(urlsplit(urljoin(page.url, href)).path)
+    expect(page.locator(f"[id='{urlsplit(href).fragment}']")).to_be_in_viewport()
 
     cited_on = page.locator(f"{ARTICLE} h2#cited-on")
     expect(cited_on).to_have_text(re.compile("^Cited on"))
