@@ -26,6 +26,7 @@ import gettext
 import json
 import random
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -35,6 +36,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository: its mkdocs.yml, docs/ and overrides/ are what the synthetic site reuses."""
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from generator.pipeline import read_mkdocs_yml  # noqa: E402
 
 TYPE_SHARES = {"organisations": 0.30, "events": 0.50, "concepts": 0.20}
 """How the entries that are not countries are split."""
@@ -412,7 +417,7 @@ class Writer:
 
 def mkdocs_config(project: Path, *, plugin: bool = True) -> dict[str, Any]:
     """The repository's mkdocs.yml for ``project``: absolute theme and API paths; without ``companion`` if asked."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = read_mkdocs_yml(ROOT / "mkdocs.yml")
     config["site_name"] = "Benchmark companion"
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"

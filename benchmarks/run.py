@@ -53,6 +53,8 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from generator.pipeline import read_mkdocs_yml  # noqa: E402
+
 from benchmarks import corpus  # noqa: E402
 
 DEFAULT_SIZES = (100, 1_000, 10_000)
@@ -234,9 +236,10 @@ def project_config(project: Path):
     import yaml
 
     from generator.mkdocs_plugin import CompanionPlugin
+    from generator.site_meta import site_info
 
     config_file = project / "mkdocs.yml"
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config = read_mkdocs_yml(config_file)
     options: dict[str, Any] = {}
     for item in config.get("plugins", []):
         if _plugin_name(item) == "companion" and isinstance(item, dict):
@@ -246,7 +249,9 @@ def project_config(project: Path):
     if errors:
         raise BenchmarkError(f"companion options: {errors}")
     mkdocs_config = SimpleNamespace(config_file_path=str(config_file), site_name=config["site_name"],
-                                    site_url=config.get("site_url"))
+                                    site_url=config.get("site_url"), site_description=config.get("site_description"),
+                                    extra=config.get("extra") or {})
+    plugin._site = site_info(mkdocs_config.extra)
     return plugin._project(mkdocs_config)
 
 
@@ -505,7 +510,7 @@ def measure_variants(n: int, project: Path, work: Path, timeout: float, baseline
 
     rows = [{"variant": "baseline (the real mkdocs.yml)", "full_s": baseline.seconds, "full_cpu_s": baseline.cpu_s,
              **baseline_sizes}]
-    base = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    base = read_mkdocs_yml(project / "mkdocs.yml")
     for name, change in VARIANTS.items():
         config = json.loads(json.dumps(base))
         change(config)

@@ -34,6 +34,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from generator.pipeline import read_mkdocs_yml  # noqa: E402
+
 import yaml
 
 CHROMIUM = "/usr/bin/chromium"
@@ -69,13 +72,13 @@ def queries_from(content: Path, every: int) -> list[tuple[str, list[str]]]:
     named: dict[str, list[str]] = {}
     files = sorted((content / "organisations").glob("*.yaml"))
     for path in files:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_mkdocs_yml(path)
         url = f"/organisations/{path.stem}/"
         for item in [{"text": data["name"]}] + (data.get("names") or []) + (data.get("abbreviations") or []):
             named.setdefault(" ".join(str(item["text"]).lower().split()), []).append(url)
     picked: list[tuple[str, list[str]]] = []
     for path in files[::every]:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_mkdocs_yml(path)
         for item in [{"text": data["name"]}] + (data.get("names") or [])[:1] + (data.get("abbreviations") or [])[:1]:
             text = str(item["text"])
             picked.append((text, named[" ".join(text.lower().split())]))

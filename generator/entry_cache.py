@@ -142,13 +142,14 @@ class EntryCache:
 
 
 def _well_formed(outcome: Any) -> bool:
-    """Whether a record has the shape :meth:`EntryCache.put` stores: ``(Entry | None, [Diagnostic, ...])``."""
-    from .loader import Entry
+    """Whether a record has the shape :meth:`EntryCache.put` stores: ``(Entry | Remains | None, [Diagnostic, ...])``."""
+    from .loader import Entry, Remains
 
     if not (isinstance(outcome, tuple) and len(outcome) == 2):
         return False
     entry, diagnostics = outcome
-    return ((entry is None or (isinstance(entry, Entry) and isinstance(entry.id, str)
+    return ((entry is None or (isinstance(entry, Remains) and isinstance(entry.path, str))
+             or (isinstance(entry, Entry) and isinstance(entry.id, str)
                                and isinstance(entry.type, EntryType) and isinstance(entry.path, str)))
             and isinstance(diagnostics, list) and all(isinstance(d, Diagnostic) for d in diagnostics))
 

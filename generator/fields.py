@@ -346,7 +346,7 @@ class Enum(FieldType):
         if scalar.value not in self.values:
             return ctx.error(
                 "schema.enum", f"'{scalar.value}' is not one of: {', '.join(self.values)}", node,
-                enum_hint(scalar.value, self.values),
+                enum_hint(scalar.value, self.values) or "write one of the listed values exactly, in lowercase",
             )
         return scalar.value
 

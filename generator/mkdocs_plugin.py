@@ -39,7 +39,7 @@ from .editions import current_edition
 from .pipeline import DEFAULT_STYLES, ProjectConfig, build
 from .site_swap import discard, staging_folder, swap_in
 from .serve_errors import ServeErrors
-from .site_meta import SiteDeclarationError, is_placeholder_url, site_info
+from .site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
 from .search_index import SearchIndexError, index_site
 from .search_names import name_shards
 
@@ -85,6 +85,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         self._warnings: CountHandler | None = None
         self.serve_errors: ServeErrors | None = None
         """Set under ``mkdocs serve`` (MkDocs keeps a plugin with ``on_startup`` across rebuilds)."""
+        self._site: SiteInfo = SiteInfo()
+        """The site's declaration (``extra.companion``), read in ``on_config``."""
 
     def _project(self, config) -> ProjectConfig:
         root = Path(config.config_file_path).resolve().parent

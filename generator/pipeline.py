@@ -368,6 +368,13 @@ def _mkdocs_settings(root: Path) -> dict[str, Any]:
     return settings
 
 
+def read_mkdocs_yml(path: Path) -> Any:
+    """A ``mkdocs.yml`` as data, outside MkDocs: ``!ENV`` resolved as MkDocs does, other tags as plain values."""
+    import yaml
+
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader
+
+
 def _tolerant_loader() -> type:
     import os
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.pipeline import read_mkdocs_yml
 from test_site_build import REPO, copy_fixture, mkdocs_build
 
 OMITTED = "exist in the docs directory, but are not included in the \"nav\" configuration"
@@ -20,7 +21,7 @@ OMITTED = "exist in the docs directory, but are not included in the \"nav\" conf
 
 def with_the_repository_validation(project: Path) -> None:
     """Give the fixture project (which has a nav, as the site has) the repository's own ``validation`` settings."""
-    ours = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python/name:", ""))
+    ours = read_mkdocs_yml(REPO / "mkdocs.yml")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     block = yaml.safe_dump({"validation": ours["validation"]}, sort_keys=False)
@@ -31,7 +32,7 @@ def with_the_repository_validation(project: Path) -> None:
 
 
 def test_the_repository_config_hides_omitted_pages_from_a_normal_build() -> None:
-    ours = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python/name:", ""))
+    ours = read_mkdocs_yml(REPO / "mkdocs.yml")
     assert ours["validation"]["omitted_files"] == "ignore"
 
 
@@ -46,4 +47,4 @@ def test_pages_outside_the_nav_are_listed_only_with_verbose(tmp_path: Path) -> N
     verbose = mkdocs_build(project, tmp_path / "out-verbose", "--verbose")
     assert verbose.returncode == 0, verbose.stderr
     assert re.search(rf"DEBUG\s+-\s+The following pages {re.escape(OMITTED)}", verbose.stderr), verbose.stderr[-3000:]
-    assert "  - organisations/csto.md" in verbose.stderr
+    assert "  - organisations/csto/index.md" in verbose.stderr

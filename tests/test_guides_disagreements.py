@@ -32,7 +32,7 @@ def test_each_disagreement_appears_on_every_entry_it_concerns(result: BuildResul
             page = result.files[site.by_id[ref.target].page_path]
             section = page.split("## Where the texts disagree", 1)[1].split("\n## ", 1)[0] if (
                 "## Where the texts disagree" in page) else ""
-            if not any(item.startswith(line) and f"disagreements/{d.id}.md)" in item
+            if not any(item.startswith(line) and f"disagreements/{d.id}/index.md)" in item
                        for item in section.splitlines()):
                 missing.append(f"{d.id} not shown on {ref.target}")
     assert not missing, missing
