@@ -113,13 +113,18 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         self.serve_errors = ServeErrors() if command == "serve" else None
 
     @event_priority(100)  # first, so that other plugins see the staging folder as site_dir
+    def on_pre_build(self, *, config) -> None:
+        # Here, not in on_config: tools such as mike run the config event alone, then read
+        # site_dir; MkDocs empties site_dir only after this event.
+        self._stage(config)
+
+    @event_priority(100)
     def on_config(self, config):
         try:
             self._site = site_info(config.extra, config.theme.get("language") or "en")
         except SiteDeclarationError as error:
             raise Abort(f"mkdocs.yml: {error}") from None
         _check_site_url(config.site_url or "")
-        self._stage(config)
         # Reproducible builds: MkDocs stamps the sitemap with the build time unless
         # SOURCE_DATE_EPOCH is set; take it from the last commit, as the page dates are.
         if "SOURCE_DATE_EPOCH" not in os.environ:
