@@ -1,6 +1,6 @@
 """The banner ``mkdocs serve`` puts on every page when content has errors (:mod:`generator.serve_errors`).
 
-The browser test (tests/browser/test_serve_errors.py) runs the real server; these
+The browser test (tests/browser/test_reader_serve_errors.py) runs the real server; these
 check the banner's text and escaping, and the stand-in files, without one.
 """
 
