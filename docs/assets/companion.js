@@ -171,6 +171,7 @@
     }
   });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+})();
 
 // "Cite this page" on the living site: the references were formatted with the day of the build as
 // the access date; put the reader's own day in its place (the ISO date in the note and BibTeX's urldate).
