@@ -18,7 +18,9 @@ one exists:
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import subprocess
 import sys
 from pathlib import Path
@@ -35,9 +37,14 @@ class SearchIndexError(RuntimeError):
     """Pagefind is missing or failed; the message says why, with its output."""
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
+EXCLUDE_MARK = '<meta name="companion-search" content="exclude">'
+"""What ``overrides/main.html`` writes into a page whose front matter says ``search: exclude: true``."""
+
+
+def pagefind_command(site_dir: Path, output: Path | None = None) -> list[str]:
     """The command that indexes ``site_dir`` (the ``pagefind`` wheel's binary, through its module)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE_DIR,
+    where = ["--output-path", str(output)] if output is not None else ["--output-subdir", BUNDLE_DIR]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), *where,
                "--root-selector", ROOT_SELECTOR, "--quiet"]
     for selector in EXCLUDE_SELECTORS:
         command += ["--exclude-selectors", selector]
@@ -49,9 +56,27 @@ def index_site(site_dir: Path) -> None:
     bundle = site_dir / BUNDLE_DIR
     if bundle.exists():
         shutil.rmtree(bundle)  # Pagefind adds files but never removes the previous build's chunks
+    with tempfile.TemporaryDirectory(prefix=".pagefind-pages-", dir=site_dir.parent) as pages:
+        _readers_pages(site_dir, Path(pages))
+        _run_pagefind(pagefind_command(Path(pages), output=bundle), bundle)
+
+
+def _readers_pages(site_dir: Path, into: Path) -> None:
+    """Hard links (copies where links fail) to the HTML pages readers search: not those marked excluded."""
+    for page in site_dir.rglob("*.html"):
+        if EXCLUDE_MARK in page.read_text(encoding="utf-8", errors="replace"):
+            continue
+        target = into / page.relative_to(site_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(page, target)
+        except OSError:
+            shutil.copyfile(page, target)
+
+
+def _run_pagefind(command: list[str], bundle: Path) -> None:
     try:
-        run = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True,
-                             timeout=TIMEOUT_SECONDS, check=False)
+        run = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
     except OSError as error:
         raise SearchIndexError(f"cannot run Pagefind ({error}); install the `pagefind[extended]` wheel") from None
     except subprocess.TimeoutExpired:

@@ -146,7 +146,7 @@ def test_every_json_ld_object_is_valid_schema_org() -> None:
         types[path.split("/")[0]].add(data["@type"])
     assert types["events"] == {"Event"} and all("eventStatus" not in d for d in objects.values())
     assert types["guides"] == {"LearningResource"}
-    troitskiy = objects["sources/troitskiy2020.md"]
+    troitskiy = objects["sources/troitskiy2020/index.md"]
     assert troitskiy["isPartOf"] == {"@type": "PublicationIssue", "issueNumber": "2", "isPartOf": {
         "@type": "PublicationVolume", "volumeNumber": "34", "isPartOf": {"@type": "Periodical", "name": "Global Society"}}}
     assert len([p for p in objects if p.startswith("events/")]) == 132

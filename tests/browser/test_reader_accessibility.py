@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from conftest import PHONE  # at collection, while 'conftest' is this folder's
 
 if TYPE_CHECKING:
     from conftest import NewReader
@@ -110,7 +111,6 @@ def test_no_serious_accessibility_violation(new_reader: NewReader, axe_script: P
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path or "home")
 def test_no_serious_accessibility_violation_on_a_phone(new_reader: NewReader, axe_script: Path, path: str) -> None:
     """The same pages at 390 x 844 with touch (issue 15): the phone layout must not bring new violations."""
-    from conftest import PHONE
 
     page = new_reader(**PHONE).goto(path)
     problems = blocking(run_axe(page, axe_script))
