@@ -9,7 +9,9 @@ import pytest
 
 from generator.diagnostics import Location
 from generator.schema.fields import Prose
-from generator.render.prose import Cluster, EntryLink, ScannedProse, parse_locator, plain_text, render, scan
+from generator.render.prose import (
+    Cluster, EntryLink, ScannedProse, parse_locator, plain_text, render, render_sections, scan,
+)
 
 PATH = "content/concepts/x.yaml"
 
@@ -259,3 +261,57 @@ def test_at_signs_in_code_and_urls_are_not_citations(text: str) -> None:
 
 def test_in_text_citation_next_to_code_is_still_found() -> None:
     assert [c[0][0] for c in clusters("`x` @a and `y`")] == ["a"]
+
+
+# -- sectioned prose: an entry's body, whose headings join the page's table of contents ----------------
+
+
+def sectioned_page(text: str) -> str:
+    """The body as the entry template writes it (Renderer.prose_sections without the glossary)."""
+    parts = []
+    for section in render_sections(scan(prose(text)), link_html, cluster_html):
+        if section.heading is not None:
+            parts.append(f"{'#' * section.level} {section.heading}")
+        if section.html:
+            parts.append(f'<div class="prose">\n{section.html}\n</div>')
+    return "\n\n".join(parts)
+
+
+def test_top_level_headings_open_sections_and_the_lead_stays_before_them() -> None:
+    sections = render_sections(scan(prose("Lead [@a].\n\n## Origins\n\nFirst.\n\n### Detail\n\nMore.\n\n# Top\n\nEnd.")),
+                               link_html, cluster_html)
+    assert [(s.level, s.heading) for s in sections] == [(2, None), (2, "Origins"), (3, "Detail"), (2, "Top")]
+    assert sections[0].html == '<p>Lead <span class="citation-cluster">(a)</span>.</p>'
+    assert [s.html for s in sections[1:]] == ["<p>First.</p>", "<p>More.</p>", "<p>End.</p>"]
+
+
+def test_a_heading_inside_a_quotation_stays_inside_its_section() -> None:
+    sections = render_sections(scan(prose("## Part\n\n> # Quoted\n> text")), link_html, cluster_html)
+    assert [s.heading for s in sections] == ["Part"]
+    assert "<h3>Quoted</h3>" in sections[0].html
+
+
+def test_section_headings_reach_the_table_of_contents_with_anchors() -> None:
+    md = markdown.Markdown(extensions=MKDOCS_EXTENSIONS)
+    html = md.convert(sectioned_page("Lead.\n\n## Origins *early*\n\nText with [[csto]].\n\n## Decline\n\nMore."))
+    assert '<h2 id="origins-early">Origins <em>early</em></h2>' in html
+    assert [item["name"] for item in md.toc_tokens] == ["Origins early", "Decline"]
+
+
+HOSTILE_HEADINGS = [
+    "## Title {: onclick=alert(1) }", "## Title {#x onmouseover=alert(1)}", "## [x](javascript:alert(1))",
+    "## <script>alert(1)</script>", "## {{ config.extra }} {% include 'x' %}", "## a ## *[T]: <b>x</b>",
+    "## [x][r]\n\n[r]: javascript:alert(1)", "## `{: onclick=x}`", "## x\n{: onclick=alert(1) }",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE + HOSTILE_HEADINGS)
+def test_hostile_sectioned_prose_stays_inert_when_mkdocs_parses_the_page(text: str) -> None:
+    assert_inert(markdown.markdown(sectioned_page("Lead.\n\n" + text), extensions=MKDOCS_EXTENSIONS))
+
+
+def test_a_heading_keeps_its_hashes_and_braces_as_text() -> None:
+    import html as html_module
+    page = markdown.markdown(sectioned_page("## C# and {braces} ##"), extensions=MKDOCS_EXTENSIONS)
+    heading = page[page.index(">") + 1: page.index("</h2>")]
+    assert html_module.unescape(heading) == "C# and {braces}"

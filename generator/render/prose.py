@@ -198,17 +198,59 @@ def _shift_headings(html: str) -> str:
     return re.sub(r"<(/?)h([1-6])>", shift, html)
 
 
-def render(
+@dataclass(frozen=True)
+class Section:
+    """A part of sectioned prose: its heading (absent before the first one) and its body.
+
+    Attributes:
+        level: the heading's level on the page (2 for ``#`` and ``##``, 3 for ``###``...).
+        heading: the heading's sanitised inline HTML, made inert for Markdown.
+        html: the section's sanitised block HTML up to the next heading.
+    """
+
+    level: int
+    heading: Markup | None
+    html: Markup
+
+
+def render_sections(
     scanned: ScannedProse,
     link_html: Callable[[EntryLink], str],
     cluster_html: Callable[[Cluster], str],
-    inline: bool = False,
-) -> Markup:
-    """Render scanned prose to sanitised HTML.
+) -> list[Section]:
+    """Render scanned prose split at its top-level headings, for a page whose contents list shows them.
 
-    ``link_html`` and ``cluster_html`` return trusted HTML for a link and for a
-    formatted citation; both are still passed through the sanitiser.
+    A heading inside a block quote or a list stays part of its section's HTML (shifted as in
+    :func:`render`); only headings that open a part of the prose become sections.
     """
+    source, replacements = _with_placeholders(scanned, link_html, cluster_html)
+    tokens = _MD.parse(source)
+    starts = [i for i, token in enumerate(tokens) if token.type == "heading_open" and token.level == 0]
+    bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(tokens)]
+    sections: list[Section] = []
+    for begin, end in zip(bounds, bounds[1:]):
+        part = tokens[begin:end]
+        heading: Markup | None = None
+        level = 2
+        if part and part[0].type == "heading_open" and part[0].level == 0:
+            level = max(2, int(part[0].tag[1]))
+            inline_html = _substitute(_MD.renderer.render(part[1:2], _MD.options, {}), replacements)
+            # '#' too: a trailing run of them would be read as the heading's closing sequence.
+            heading = Markup(" ".join(sanitise(inline_html).split()).replace("#", "&#35;").translate(_MARKDOWN_SYNTAX))
+            part = part[3:]
+        html = _substitute(_MD.renderer.render(part, _MD.options, {}), replacements)
+        html = sanitise(_shift_headings(html)).strip()
+        if heading is not None or html:
+            sections.append(Section(level, heading, Markup(html.translate(_TEMPLATE_SYNTAX))))
+    return sections
+
+
+def _with_placeholders(
+    scanned: ScannedProse,
+    link_html: Callable[[EntryLink], str],
+    cluster_html: Callable[[Cluster], str],
+) -> tuple[str, list[str]]:
+    """The prose with each link and citation replaced by a placeholder, and the HTML for each."""
     text = scanned.prose.text
     pieces: list[str] = []
     replacements: list[str] = []
@@ -221,11 +263,29 @@ def render(
         pieces.append(PLACEHOLDER.format(len(replacements) - 1))
         last = end
     pieces.append(text[last:])
-    source = "".join(pieces)
-    html = _MD.renderInline(source) if inline else _MD.render(source)
+    return "".join(pieces), replacements
+
+
+def _substitute(html: str, replacements: list[str]) -> str:
     # Contributed text may itself contain something shaped like a placeholder: leave it as text.
-    html = _PLACEHOLDER_RE.sub(
+    return _PLACEHOLDER_RE.sub(
         lambda m: replacements[int(m.group(1))] if int(m.group(1)) < len(replacements) else m.group(0), html)
+
+
+def render(
+    scanned: ScannedProse,
+    link_html: Callable[[EntryLink], str],
+    cluster_html: Callable[[Cluster], str],
+    inline: bool = False,
+) -> Markup:
+    """Render scanned prose to sanitised HTML.
+
+    ``link_html`` and ``cluster_html`` return trusted HTML for a link and for a
+    formatted citation; both are still passed through the sanitiser.
+    """
+    source, replacements = _with_placeholders(scanned, link_html, cluster_html)
+    html = _MD.renderInline(source) if inline else _MD.render(source)
+    html = _substitute(html, replacements)
     html = _shift_headings(html)
     html = sanitise(html).strip()
     if inline:

@@ -27,7 +27,7 @@ from generator.outputs.timeline import country_timeline, organisation_timeline, 
 from generator.bibliography import source_slug
 from generator.schema.fields import Prose, RefValue
 from generator.load.loader import Entry
-from generator.render.prose import EntryLink, render as render_prose, plain_text
+from generator.render.prose import EntryLink, render as render_prose, render_sections, plain_text
 from generator.schema.types import EntryType, page_file
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -211,6 +211,34 @@ class PageContext:
         if inline:
             return html
         return Markup(f'<div class="prose">\n{html}\n</div>')
+
+    def prose_sections(self, owner: Entry, value: Prose | None) -> Markup:
+        """An entry's body as Markdown sections: each top-level heading of the prose becomes a heading
+        of the page (``#`` and ``##`` at h2), so it is in the page's table of contents with an anchor,
+        and the prose between headings is sanitised HTML as in :meth:`prose`."""
+        if value is None:
+            return Markup("")
+        scanned = self.site.scanned_for(owner, value)
+        if scanned is None:  # pragma: no cover - every Prose is scanned by the linker
+            raise LookupError("prose was not scanned")
+
+        def link_html(link: EntryLink) -> str:
+            target = self.site.by_id.get(link.target)
+            if target is None:
+                return str(escaping.text(link.text or link.target))
+            return str(self.html_link(target, link.text))
+
+        parts: list[str] = []
+        for section in render_sections(scanned, link_html, self.citations.cluster_html_for(self)):
+            if section.heading is not None:
+                parts.append(f"{'#' * section.level} {section.heading}")
+            html = section.html
+            if html and self.glossary is not None and owner.get("glossary_links", True):
+                html = self.glossary.annotate_html(html, self._concept_href, self.linked_terms,
+                                                   self_id=owner.id, abbreviations=True)
+            if html:
+                parts.append(f'<div class="prose">\n{html}\n</div>')
+        return Markup("\n\n".join(parts))
 
     def _concept_href(self, concept_id: str) -> str | None:
         concept = self.site.by_id.get(concept_id)

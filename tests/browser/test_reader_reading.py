@@ -57,6 +57,22 @@ def test_entry_prose_starts_near_the_top_on_a_phone(new_reader: NewReader) -> No
     assert top < PROSE_TOP_PHONE, f"the explanation starts {top:.0f} px down (bound {PROSE_TOP_PHONE})"
 
 
+def test_the_prose_sections_are_in_the_table_of_contents_before_the_pages_own(new_reader: NewReader) -> None:
+    """The body's own headings (content/organisations/csto.yaml) are h2s with anchors, listed in the
+    table of contents ahead of Membership; before, they were anchorless h4s and the contents list began
+    at Membership."""
+    page = new_reader(**DESKTOP).goto(CSTO)
+    toc = page.locator("nav.md-nav--secondary > ul > li > a.md-nav__link")
+    names = [" ".join(text.split()) for text in toc.all_inner_texts()]
+    assert names[:2] == ["Charter and mandate", "An instrument of Russian policy"], names
+    assert names.index("Membership") > names.index("Charter and mandate")
+    heading = page.locator(f"{ARTICLE} > h2#charter-and-mandate")
+    expect(heading).to_have_count(1)
+    toc.first.click()
+    expect(page).to_have_url(re.compile(r"#charter-and-mandate$"))
+    assert heading.bounding_box()["y"] < 200
+
+
 def test_facts_box_floats_beside_the_text_on_a_laptop(new_reader: NewReader) -> None:
     page = new_reader(**DESKTOP).goto(CSTO)
     facts, prose = box(page, FACTS), box(page, PROSE)
