@@ -86,6 +86,23 @@ def test_golden_pages() -> None:
         assert actual == golden.read_text(encoding="utf-8"), f"{page} differs from its golden file"
 
 
+def test_every_generated_page_has_front_matter_that_parses() -> None:
+    """MkDocs drops front matter it cannot parse without a word (and with it `search: exclude`, the
+    title, the description), so every generated page's front matter must be a YAML mapping."""
+    import yaml
+
+    result = build(ProjectConfig.for_project(REPO, use_history=False))
+    assert result.ok, result.diagnostics.report()
+    checked = 0
+    for path, text in result.files.items():
+        if not path.endswith(".md") or not text.startswith("---\n"):
+            continue
+        front = text[4: text.index("\n---\n", 4)]
+        assert isinstance(yaml.safe_load(front), dict), f"{path}: front matter is not a mapping:\n{front}"
+        checked += 1
+    assert checked > 100
+
+
 def test_project_site_builds_strictly(tmp_path: Path) -> None:
     """The real companion builds with `mkdocs build --strict` and zero warnings."""
     run = mkdocs_build(REPO, tmp_path / "site")
