@@ -36,7 +36,9 @@ from generator.render.emit import TIMELINE_STYLESHEET
 from generator.publish.history import last_commit_epoch
 from generator.publish.addresses import Addresses
 from generator.publish.editions import current_edition
+from generator.diagnostics import Diagnostics
 from generator.pipeline import DEFAULT_STYLES, ProjectConfig, build
+from generator.schema.declare import load_schema
 from generator.publish.site_swap import discard, staging_folder, swap_in
 from generator.serve_errors import ServeErrors
 from generator.site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
@@ -90,8 +92,12 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     def _project(self, config) -> ProjectConfig:
         root = Path(config.config_file_path).resolve().parent
+        problems = Diagnostics()
+        schema = load_schema(root, problems)  # the site's types.yaml; problems are reported by the build
         return ProjectConfig(
             root=root,
+            schema=schema,
+            schema_problems=tuple(problems.items),
             content_dir=root / self.config.content_dir,
             bibliography_dir=root / self.config.bibliography_dir,
             overrides_dir=root / self.config.overrides_dir,

@@ -36,7 +36,12 @@ from generator.bibliography import Bibliography, source_slug
 from generator.schema.fields import Prose, RefValue
 from generator.load.linker import Site
 from generator.load.loader import Entry
-from generator.schema.types import EVENT_KINDS, MEMBERSHIP_ROLES, ORGANISATION_KINDS, STATUS_CHANGES
+from generator.schema.types import default_schema
+
+# The tables below describe the default types' data (their enumerations as declared in default_types.yaml).
+_ENUMS = default_schema().enums
+EVENT_KINDS, MEMBERSHIP_ROLES = _ENUMS["event-kind"], _ENUMS["membership-role"]
+ORGANISATION_KINDS, STATUS_CHANGES = _ENUMS["organisation-kind"], _ENUMS["status-change"]
 
 DEFAULT_LICENCE = {"name": "MIT", "title": "MIT License", "path": "https://opensource.org/licenses/MIT"}
 """The data licence when the site declares none (``extra.companion.data_package.licence``)."""

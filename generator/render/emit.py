@@ -20,7 +20,7 @@ from generator.schema.reference_docs import field_reference
 from generator.render.renderer import Renderer
 from generator.schema.json_schema import json_schemas
 from generator.outputs.timeline import TIMELINE_CSS
-from generator.schema.types import ENTRY_TYPES, page_file
+from generator.schema.types import page_file
 
 REDIRECT_TEMPLATE = "redirect.html.jinja"
 TIMELINE_STYLESHEET = "assets/companion-timeline.css"
@@ -66,7 +66,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
 
     for entry in site.entries:
         put(entry.page_path, entry_page(entry), entry.location)
-    for entry_type in ENTRY_TYPES:
+    for entry_type in site.schema.types:
         put(f"{entry_type.url_prefix}/index.md", renderer.listing_page(entry_type, site.of_type(entry_type)))
     for alias, entry in sorted(site.aliases.items()):
         put(f"{entry.type.url_prefix}/{alias}/index.html",
@@ -118,10 +118,10 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     put("editions.md", renderer.page(["editions.md.jinja"], "editions.md", "editions/", editions=editions))
     put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography)))
     put("reference/fields.md", renderer.page(["reference/fields.md.jinja"], "reference/fields.md",
-                                             "reference/fields/", reference=field_reference()))
+                                             "reference/fields/", reference=field_reference(site.schema)))
     put("reference/diagnostics.md", renderer.page(["reference/diagnostics.md.jinja"], "reference/diagnostics.md",
                                                   "reference/diagnostics/", codes=sorted(CODES.items())))
-    for name, schema in json_schemas().items():
+    for name, schema in json_schemas(site.schema).items():
         put(f"schemas/{name}.schema.json", json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return files
 
@@ -172,4 +172,4 @@ def _involved(site: Site, events: list[Any], field: str) -> list[Any]:
 
 
 def _counts(site: Site, bibliography: Bibliography) -> list[tuple[Any, int]]:
-    return [(t, len(site.of_type(t))) for t in ENTRY_TYPES] + [("sources", len(bibliography.entries))]
+    return [(t, len(site.of_type(t))) for t in site.schema.types] + [("sources", len(bibliography.entries))]

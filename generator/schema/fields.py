@@ -421,7 +421,8 @@ class Ref(FieldType):
         return {"type": "string", "pattern": SLUG_PATTERN}
 
     def describe(self) -> str:
-        return "id of " + (" or ".join(f"a {t}" for t in self.types) if self.types else "any entry")
+        return "id of " + (" or ".join(f"{'an' if t[:1] in 'aeiou' else 'a'} {t}" for t in self.types)
+                           if self.types else "any entry")
 
 
 @dataclass(frozen=True)
@@ -483,6 +484,15 @@ class Field:
     type: FieldType
     doc: str
     required: bool = False
+    inverse: str | None = None
+    """The field of the target entries that states the same link from their side
+    (``predecessors`` <-> ``successors``): the linker shows each link on both pages."""
+    acyclic: bool = False
+    """Whether following this field (and its inverse) from entry to entry must never loop
+    back (``predecessors``, ``successors``): the linker reports a loop as an error."""
+    loop_hint: str | None = None
+    """The hint of the error reporting a loop through an ``acyclic`` field (a sentence on the
+    relation's meaning); ``None`` for a general one."""
 
 
 @dataclass(frozen=True)
