@@ -275,7 +275,7 @@ class Renderer:
 
     def entry_page(self, entry: Entry) -> str:
         """The page of one entry."""
-        return self.page([entry.type.template, "entry/_base.md.jinja"], entry.page_path, entry.url, entry=entry)
+        return self.page([*entry.type.templates, "entry/_base.md.jinja"], entry.page_path, entry.url, entry=entry)
 
     def listing_page(self, entry_type: EntryType, entries: list[Entry]) -> str:
         """The listing page of one type."""

@@ -17,27 +17,13 @@ import pycountry
 
 from generator.diagnostics import Location
 from generator.schema.fields import (
-    Bool, Cite, CheckContext, Date, Enum, Field, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref,
-    Slug, Text,
+    Bool, Cite, CheckContext, Enum, Field, Lang, ListOf, Markdown, Record, Ref, Relation, Slug, Text,
 )
-from generator.schema.dates import DateValue
+from generator.schema.records import (
+    DATE_ALTERNATIVES, DATED, DATED_FACT, LOCATOR_LABELS, SOURCE, SOURCES, STATUS_CHANGE, STATUS_CHANGES, before,
+    date_node, dates_of,
+)
 from generator.load.yamlload import YMap, YNode, YScalar, YSeq
-
-LOCATOR_LABELS = ("page", "note", "section", "paragraph", "chapter")
-
-SOURCE = Record(
-    name="source",
-    fields=(
-        Field("key", Cite(), "BibTeX key of the work in `bibliography/*.bib`.", required=True),
-        Field("locator", Text(max_length=300, single_line=True),
-              "Where in the work: page, footnote number, section title or paragraph number."),
-        Field("label", Enum(LOCATOR_LABELS), "What the locator counts: `page` (default), `note`, `section`, "
-              "`paragraph` or `chapter`."),
-        Field("quote", Text(max_length=1000, single_line=True), "A short exact quotation supporting the fact."),
-        Field("note", Text(max_length=2000), "A remark on the source (plain text)."),
-    ),
-)
-SOURCES = ListOf(SOURCE, min_items=1)
 
 NAME = Record(
     name="name",
@@ -51,20 +37,6 @@ NAME = Record(
 )
 
 
-DATED_FACT = Record(
-    name="dated fact",
-    fields=(
-        Field("date", Date(), "The date, in EDTF.", required=True),
-        Field("sources", SOURCES, "Where the date is given.", required=True),
-        Field("note", Markdown(), "A remark, e.g. why the sources differ."),
-    ),
-)
-DATED = OneOrMany(DATED_FACT)
-"""A top-level date: one sourced value, or a list of them where sources disagree."""
-
-DATE_ALTERNATIVES = OneOrMany(DATED_FACT, shorthand=Date())
-"""A date inside a sourced record: a bare EDTF date, or sourced alternatives."""
-
 ORGANISATION_KINDS = (
     "alliance", "collective-security-system", "military-force", "customs-union", "economic-union",
     "economic-community", "free-trade-area", "single-economic-space", "union-state", "commonwealth",
@@ -74,7 +46,10 @@ ORGANISATION_KINDS = (
 MEMBERSHIP_ROLES = (
     "member", "founding-member", "observer", "associate", "partner", "dialogue-partner", "signatory", "candidate",
 )
-STATUS_CHANGES = ("suspended", "withdrawn", "rejoined", "reinstated", "downgraded", "upgraded")
+MEMBERS = Relation(target="country", targets=("country",), roles=MEMBERSHIP_ROLES, changes=True,
+                   label="membership", inverse_label="Memberships", target_doc="The member state.")
+"""An organisation's members: states, each with a role, a period and status changes."""
+MEMBERSHIP = MEMBERS.record
 EVENT_KINDS = (
     "treaty-signed", "treaty-in-force", "founding", "accession", "withdrawal", "suspension", "reinstatement",
     "enlargement", "renaming", "dissolution", "summit", "boycott", "crisis", "war", "revolution", "election",
@@ -83,44 +58,16 @@ EVENT_KINDS = (
 )
 
 
-def _dates(value: dict, name: str) -> list[DateValue]:
-    """The alternatives of a dated field (several where sources disagree); ``[]`` if absent."""
-    return [alt["date"] for alt in value.get(name, [])]
+def _relation_items(values: list, node: YNode | None, target: str) -> list[tuple[dict, YMap]]:
+    """Checked relation records with their nodes, matched by where their ``target`` is written.
 
-
-def _before(later: list[DateValue], earlier: list[DateValue]) -> bool:
-    """Whether every value in ``later`` must fall before every value in ``earlier``.
-
-    Compared on the widest bounds, so that dates which are uncertain, approximate or
-    disputed between sources are an error only if no reading of them can be true.
-    """
-    return bool(later and earlier) and max(d.latest for d in later) < min(d.earliest for d in earlier)
-
-
-def _date_node(node: YNode | None, fallback: YNode) -> YNode:
-    """Where a dated field's date is written (its value, or the ``date:`` of its one record)."""
-    if isinstance(node, YMap):
-        return node.get("date") or node
-    return node or fallback
-
-
-def _aligned(values: list, node: YNode | None) -> list[tuple[dict, YMap]]:
-    """Checked records with their nodes (none if some records failed their own checks)."""
-    if not isinstance(node, YSeq) or len(node.items) != len(values):
-        return []
-    return [(v, n) for v, n in zip(values, node.items) if isinstance(n, YMap)]
-
-
-def _memberships(values: list, node: YNode | None) -> list[tuple[dict, YMap]]:
-    """Checked memberships with their nodes, matched by where their country is written.
-
-    The list holds only the memberships that passed their own checks, so position in
+    The list holds only the records that passed their own checks, so position in
     the list does not match position in the file when one failed.
     """
     items = node.items if isinstance(node, YSeq) else []
-    by_place = {(country.line, country.column): item for item in items
-                if isinstance(item, YMap) and isinstance(country := item.get("country"), YScalar)}
-    found = ((v, by_place.get((v["country"].location.line, v["country"].location.column))) for v in values)
+    by_place = {(ref.line, ref.column): item for item in items
+                if isinstance(item, YMap) and isinstance(ref := item.get(target), YScalar)}
+    found = ((v, by_place.get((v[target].location.line, v[target].location.column))) for v in values)
     return [(v, n) for v, n in found if n is not None]
 
 
@@ -145,66 +92,23 @@ def page_file(name: str) -> str:
     return name[: -len(".md")] + "/index.md"
 
 
-def _check_membership(value: dict, node: YMap, ctx: CheckContext) -> None:
-    starts, ends = _dates(value, "from"), _dates(value, "to")
-    if _before(ends, starts):
-        ctx.error("membership.period", "membership ends before it starts", _date_node(node.get("to"), node),
-                  "check the 'from' and 'to' dates")
-        return
-    for change, change_node in _aligned(value.get("changes", []), node.get("changes")):
-        when = _dates(change, "date")
-        where = _date_node(change_node.get("date"), change_node)
-        if _before(when, starts):
-            ctx.error("membership.change-outside", f"'{change['status']}' is dated before the membership began "
-                      f"({', '.join(str(d) for d in starts)})", where,
-                      "check the change's date and the membership's 'from'; a change belongs inside its membership")
-        elif _before(ends, when):
-            ctx.error("membership.change-outside", f"'{change['status']}' is dated after the membership ended "
-                      f"({', '.join(str(d) for d in ends)})", where,
-                      "check the change's date and the membership's 'to'; a change belongs inside its membership")
-
-
 def _check_organisation(value: dict, node: YMap, ctx: CheckContext) -> None:
-    founded, dissolved = _dates(value, "founded"), _dates(value, "dissolved")
-    if _before(dissolved, founded):
+    founded, dissolved = dates_of(value, "founded"), dates_of(value, "dissolved")
+    if before(dissolved, founded):
         ctx.error("organisation.period", f"dissolved before it was founded ({', '.join(str(d) for d in founded)})",
-                  _date_node(node.get("dissolved"), node), "check the 'founded' and 'dissolved' dates")
-    for membership, member_node in _memberships(value.get("members", []), node.get("members")):
+                  date_node(node.get("dissolved"), node), "check the 'founded' and 'dissolved' dates")
+    for membership, member_node in _relation_items(value.get("members", []), node.get("members"), "country"):
         country = membership["country"].target
-        if _before(dissolved, _dates(membership, "from")):
+        if before(dissolved, dates_of(membership, "from")):
             ctx.error("membership.outside-organisation", f"{country}'s membership begins after the organisation was "
                       f"dissolved ({', '.join(str(d) for d in dissolved)})",
-                      _date_node(member_node.get("from"), member_node),
+                      date_node(member_node.get("from"), member_node),
                       "check the membership's 'from' and the organisation's 'dissolved'")
-        elif _before(_dates(membership, "to"), founded):
+        elif before(dates_of(membership, "to"), founded):
             ctx.error("membership.outside-organisation", f"{country}'s membership ends before the organisation was "
-                      f"founded ({', '.join(str(d) for d in founded)})", _date_node(member_node.get("to"), member_node),
+                      f"founded ({', '.join(str(d) for d in founded)})", date_node(member_node.get("to"), member_node),
                       "check the membership's 'to' and the organisation's 'founded'")
 
-
-STATUS_CHANGE = Record(
-    name="status change",
-    fields=(
-        Field("status", Enum(STATUS_CHANGES), "What changed.", required=True),
-        Field("date", DATE_ALTERNATIVES, "When (EDTF).", required=True),
-        Field("sources", SOURCES, "Where the change is reported.", required=True),
-        Field("note", Markdown(), "A remark on the change."),
-    ),
-)
-
-MEMBERSHIP = Record(
-    name="membership",
-    fields=(
-        Field("country", Ref(("country",)), "The member state.", required=True),
-        Field("role", Enum(MEMBERSHIP_ROLES), "Kind of membership.", required=True),
-        Field("from", DATE_ALTERNATIVES, "When the membership began."),
-        Field("to", DATE_ALTERNATIVES, "When it ended (absent while it lasts)."),
-        Field("sources", SOURCES, "Where the membership is reported.", required=True),
-        Field("note", Markdown(), "A remark on the membership."),
-        Field("changes", ListOf(STATUS_CHANGE), "Suspensions, withdrawals, returns inside the membership."),
-    ),
-    check_whole=_check_membership,
-)
 
 POSITION = Record(
     name="position",
@@ -245,6 +149,13 @@ def _country_name(entry_id: str) -> str | None:
     return getattr(country, "common_name", None) or getattr(country, "name", None) if country else None
 
 
+FEATURES = frozenset({"backlinks", "search", "data", "glossary", "chronology", "timelines"})
+"""The site features an entry type can take part in (see :attr:`EntryType.features`)."""
+
+GENERIC_TEMPLATE = "entry/generic.md.jinja"
+"""The page template of a type that has none of its own."""
+
+
 @dataclass(frozen=True)
 class EntryType:
     """One kind of entry: where its files live, where its pages go, what fields it has.
@@ -257,6 +168,19 @@ class EntryType:
         fields: the declared fields, common ones first.
         doc: what the type is for (shown in the field reference).
         derive_name: for types whose English name comes from a database (countries).
+        features: the site features the type's entries take part in, a subset of
+            :data:`FEATURES` (all by default): ``backlinks`` ("Referenced by" on the
+            pages they link to), ``search`` (the search index), ``data`` (a table of
+            the data package), ``glossary`` (with ``glossary_definition``),
+            ``chronology`` (with ``chronology_date``) and ``timelines`` (charts of
+            its :class:`~generator.schema.fields.Relation` fields).
+        template: the page template; ``None`` for ``entry/<name>.md.jinja`` when such a
+            template exists, else the generic ``entry/generic.md.jinja``.
+        chronology_date: the dated field that places an entry in the chronology
+            (``date`` for events); ``None`` keeps the type out of it.
+        glossary_definition: the field whose ``text`` defines an entry in the glossary
+            (``definition`` for concepts); ``None`` keeps the type out of it.
+        json_ld_type: the schema.org type of the page's JSON-LD (``Organization``).
     """
 
     name: str
@@ -268,6 +192,17 @@ class EntryType:
     derive_name: Callable[[str], str | None] | None = None
     check_whole: Callable[[dict, YMap, CheckContext], None] | None = None
     """Checks that need several fields at once (dates that cannot all be true)."""
+    features: frozenset[str] = frozenset(FEATURES)
+    template: str | None = None
+    chronology_date: str | None = None
+    glossary_definition: str | None = None
+    json_ld_type: str = "Thing"
+
+    def __post_init__(self) -> None:
+        unknown = set(self.features) - FEATURES
+        if unknown:
+            raise ValueError(f"type '{self.name}': unknown features {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(sorted(FEATURES))}")
 
     @property
     def record(self) -> Record:
@@ -283,8 +218,20 @@ class EntryType:
         return page_file(f"{self.url_prefix}/{entry_id}.md")
 
     @property
-    def template(self) -> str:
-        return f"entry/{self.name}.md.jinja"
+    def templates(self) -> list[str]:
+        """Page templates to try, first found wins (see :attr:`template`)."""
+        if self.template:
+            return [self.template]
+        return [f"entry/{self.name}.md.jinja", GENERIC_TEMPLATE]
+
+    def has(self, feature: str) -> bool:
+        """Whether the type's entries take part in ``feature`` (one of :data:`FEATURES`)."""
+        return feature in self.features
+
+    @property
+    def relations(self) -> list[Field]:
+        """The type's :class:`~generator.schema.fields.Relation` fields, in declaration order."""
+        return [f for f in self.fields if isinstance(f.type, Relation)]
 
     def __reduce__(self) -> tuple[Callable[[str], "EntryType"], tuple[str]]:
         # Pickled by name: the types are singletons (compared with `is`), and their
@@ -302,20 +249,24 @@ def _with(common: tuple[Field, ...], *, drop: tuple[str, ...] = (), override: di
 ENTRY_TYPES: tuple[EntryType, ...] = (
     EntryType(
         name="organisation", plural="Organisations", folder="organisations", url_prefix="organisations",
+        json_ld_type="Organization",
         doc="An international organisation, treaty regime, organ or force.",
         fields=_with(COMMON_FIELDS, extra=(
             Field("kind", Enum(ORGANISATION_KINDS), "What sort of body it is.", required=True),
             Field("founded", DATED, "When it was founded or signed."),
             Field("dissolved", DATED, "When it ceased to exist."),
-            Field("predecessors", ListOf(Ref(("organisation",))), "Organisations it replaced."),
-            Field("successors", ListOf(Ref(("organisation",))), "Organisations that replaced it."),
+            Field("predecessors", ListOf(Ref(("organisation",))), "Organisations it replaced.",
+                  inverse="successors", acyclic=True),
+            Field("successors", ListOf(Ref(("organisation",))), "Organisations that replaced it.",
+                  inverse="predecessors", acyclic=True),
             Field("parent", Ref(("organisation",)), "The body it belongs to (for organs, courts, forces)."),
-            Field("members", ListOf(MEMBERSHIP), "Member, observer and other states, with periods and changes."),
+            Field("members", MEMBERS, "Member, observer and other states, with periods and changes."),
         )),
         check_whole=_check_organisation,
     ),
     EntryType(
         name="event", plural="Events", folder="events", url_prefix="events",
+        json_ld_type="Event", chronology_date="date",
         doc="A dated event: a treaty signed, an accession, a summit, a crisis, a speech...",
         fields=_with(COMMON_FIELDS, extra=(
             Field("date", DATED, "When it happened.", required=True),
@@ -327,6 +278,7 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
     ),
     EntryType(
         name="concept", plural="Concepts", folder="concepts", url_prefix="concepts",
+        json_ld_type="DefinedTerm", glossary_definition="definition",
         doc="An analytical term, shown in the glossary.",
         fields=_with(COMMON_FIELDS, override={
             "name": Field("name", Text(max_length=300, single_line=True), "The term.", required=True),
@@ -336,6 +288,7 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
     ),
     EntryType(
         name="country", plural="Countries", folder="countries", url_prefix="countries",
+        json_ld_type="Country",
         doc="A state. The id is the ISO 3166-1 alpha-3 code; the English name comes from the ISO database; "
             "memberships come from the organisations.",
         fields=_with(COMMON_FIELDS, drop=("name",)),
@@ -343,6 +296,7 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
     ),
     EntryType(
         name="disagreement", plural="Disagreements", folder="disagreements", url_prefix="disagreements",
+        json_ld_type="CreativeWork", features=FEATURES - {"data"},
         doc="A factual point on which the texts differ, with each side's words.",
         fields=_with(COMMON_FIELDS, override={
             "name": Field("name", Text(max_length=300, single_line=True), "The question.", required=True),
@@ -368,6 +322,7 @@ OUTLINE_SECTION = Record(
 ENTRY_TYPES = ENTRY_TYPES + (
     EntryType(
         name="guide", plural="Reading guides", folder="guides", url_prefix="guides",
+        json_ld_type="LearningResource", features=FEATURES - {"data"},
         doc="A reading guide to one of the texts the companion accompanies.",
         fields=_with(COMMON_FIELDS, extra=(
             Field("work", Cite(), "BibTeX key of the text the guide is about.", required=True),
