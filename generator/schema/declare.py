@@ -348,7 +348,7 @@ class _Reader:
                 value = self._param(param, name, node, path)
             if value is None and not (param.optional and node is None):
                 ok = False
-            args[name] = value if value is not None else ()
+            args[name] = value
         if not ok:
             return None
         return kind.build(args)
@@ -363,6 +363,8 @@ class _Reader:
             return self._int(node, path, name, param.minimum)
         if param.sort == "bool":
             return self._bool(node, path, name)
+        if param.sort == "text":
+            return self._scalar(node, path, "a text")
         if param.sort == "record":
             record_name = self._scalar(node, path, "a record name")
             return None if record_name is None else self.record(record_name, path, node)

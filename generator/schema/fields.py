@@ -560,6 +560,60 @@ class Record(FieldType):
 
 
 @dataclass(frozen=True)
+class Relation(ListOf):
+    """A sourced relation over time: a list of records linking the entry to others.
+
+    Each record names one entry (in the field called ``target``, of one of the types
+    ``targets``), an optional ``role``, when the relation began and ended (``from``,
+    ``to``: a bare EDTF date or sourced alternatives), its ``sources`` (required) and a
+    ``note``; with ``changes``, also its status changes (suspended, rejoined...) inside
+    that period. A state's membership of an organisation is one: ``Relation(target=
+    "country", targets=("country",), roles=MEMBERSHIP_ROLES, changes=True,
+    label="membership", inverse_label="Memberships")``.
+
+    The site shows a relation on both sides: as a table (and a timeline chart) on the
+    page of the entry that holds it, and under ``inverse_label`` on each target's page;
+    its records also make a link table of the data package.
+
+    Attributes:
+        target: name of the reference field in each record (``country``).
+        targets: entry types the reference may name (any type when empty).
+        roles: allowed roles (a required field), or ``None`` for an optional free-text role.
+        changes: whether records may list status changes.
+        label: singular name of one record (``membership``): the record's name in the
+            field reference and in diagnostics.
+        inverse_label: heading of the relation on a target's page (``Memberships``).
+        target_doc, role_doc, from_doc, to_doc, sources_doc, note_doc, changes_doc: the
+            documentation of each record field; empty for a sentence built from ``label``.
+    """
+
+    item: FieldType | None = None  # type: ignore[assignment]  # built from the parameters below
+    target: str = "target"
+    targets: tuple[str, ...] = ()
+    roles: tuple[str, ...] | None = None
+    changes: bool = False
+    label: str = "relation"
+    inverse_label: str = "Relations"
+    target_doc: str = ""
+    role_doc: str = ""
+    from_doc: str = ""
+    to_doc: str = ""
+    sources_doc: str = ""
+    note_doc: str = ""
+    changes_doc: str = ""
+
+    def __post_init__(self) -> None:
+        if self.item is None:
+            from generator.schema.records import relation_record  # the records build on this module
+            object.__setattr__(self, "item", relation_record(self))
+
+    @property
+    def record(self) -> "Record":
+        """The record of one item of the relation."""
+        return self.item  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
 class OneOrMany(FieldType):
     """A single record, or a list of records where sources give different values."""
 
@@ -610,5 +664,6 @@ def records_in(types: Sequence[FieldType]) -> list[Record]:
 
 __all__ = [
     "Bool", "CheckContext", "Cite", "CiteKey", "Date", "DateValue", "Enum", "Field", "FieldType", "INVALID",
-    "Lang", "ListOf", "Markdown", "OneOrMany", "Prose", "Record", "Ref", "RefValue", "SLUG_RE", "Slug", "Text",
+    "Lang", "ListOf", "Markdown", "OneOrMany", "Prose", "Record", "Ref", "RefValue", "Relation", "SLUG_RE", "Slug",
+    "Text",
 ]

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from generator.schema.fields import (
-    MAX_TEXT, Bool, Cite, Date, Enum, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref, Slug, Text,
+    MAX_TEXT, Bool, Cite, Date, Enum, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref, Relation, Slug, Text,
 )
 
-PARAM_SORTS = ("int", "bool", "types", "enum", "record", "item")
-"""What a parameter's value can be: a whole number; ``true``/``false``; entry type names (one, or a list);
+PARAM_SORTS = ("int", "bool", "text", "types", "enum", "record", "item")
+"""What a parameter's value can be: a whole number; ``true``/``false``; a text; entry type names (one, or a list);
 an enumeration (the name of one declared under ``enums:``, or a list of values); the name of a record
 declared under ``records:``; a nested field declaration (a kind name, or a mapping with ``kind:``)."""
 
@@ -59,6 +59,15 @@ def _text(args: dict[str, Any]) -> FieldType:
 
 def _list(args: dict[str, Any]) -> FieldType:
     return ListOf(args["of"], min_items=args["min_items"], max_items=args["max_items"])
+
+
+_RELATION_DOCS = ("target_doc", "role_doc", "from_doc", "to_doc", "sources_doc", "note_doc", "changes_doc")
+
+
+def _relation(args: dict[str, Any]) -> FieldType:
+    return Relation(target=args["target"], targets=args["to"], roles=args["roles"], changes=args["changes"],
+                    label=args["label"], inverse_label=args["inverse_label"],
+                    **{name: args[name] for name in _RELATION_DOCS})
 
 
 _RECORD_HINT = "the name of a record declared under `records:`"
@@ -114,6 +123,25 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          lambda args: ListOf(args["record"], min_items=args["min_items"]), {
              "record": Param("record", f"The record of one source ({_RECORD_HINT}).", "source"),
              "min_items": Param("int", "Fewest sources accepted.", 1),
+         }),
+    Kind("relation", "A sourced relation over time, such as a state's membership of an organisation: a list of "
+         "records, each naming an entry (in the field `target` names), with a role, `from` and `to` (a bare EDTF "
+         "date or sourced alternatives), required `sources`, a `note` and, with `changes: true`, status changes "
+         "(suspended, rejoined...) inside the period. Checked: each period ends after it starts and its changes "
+         "fall inside it. Shown on both sides: on the entry's page and, under `inverse_label`, on each target's.",
+         _relation, {
+             "target": Param("text", "The name of the reference field in each record (`country`).", "target"),
+             "to": Param("types", "The entry types the reference may name (one, or a list); absent: any type.", (),
+                         optional=True),
+             "roles": Param("enum", "The allowed roles (an enumeration name, or a list), then required; absent: an "
+                            "optional free-text role.", optional=True),
+             "changes": Param("bool", "Whether records may list status changes.", False),
+             "label": Param("text", "The name of one record (`membership`), in the field reference and messages.",
+                            "relation"),
+             "inverse_label": Param("text", "The heading of the relation on a target's page (`Memberships`).",
+                                    "Relations"),
+             **{name: Param("text", f"The documentation of the record's `{name.removesuffix('_doc')}` field "
+                            "(default: a sentence built from `label`).", "") for name in _RELATION_DOCS},
          }),
 )}
 """Every field kind by name."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from generator.schema.fields import CheckContext, Field, Record
+from generator.schema.fields import CheckContext, Field, Record, Relation
 from generator.load.yamlload import YMap
 
 FILE_PAGES = frozenset({"reference/fields.md", "reference/diagnostics.md"})
@@ -66,7 +66,7 @@ class EntryType:
             pages they link to), ``search`` (the search index), ``data`` (a table of
             the data package), ``glossary`` (with ``glossary_definition``),
             ``chronology`` (with ``chronology_date``) and ``timelines`` (charts of
-            its relation fields).
+            its :class:`~generator.schema.fields.Relation` fields).
         template: the page template; ``None`` for ``entry/<name>.md.jinja`` when such a
             template exists, else the generic ``entry/generic.md.jinja``.
         chronology_date: the dated field that places an entry in the chronology
@@ -120,6 +120,11 @@ class EntryType:
     def has(self, feature: str) -> bool:
         """Whether the type's entries take part in ``feature`` (one of :data:`FEATURES`)."""
         return feature in self.features
+
+    @property
+    def relations(self) -> list[Field]:
+        """The type's :class:`~generator.schema.fields.Relation` fields, in declaration order."""
+        return [f for f in self.fields if isinstance(f.type, Relation)]
 
     def __reduce__(self) -> tuple[Callable[[str], "EntryType"], tuple[str]]:
         # Pickled by name: the types are singletons of their schema (compared with `is`). The
