@@ -46,8 +46,24 @@ ORGANISATION_KINDS = (
 MEMBERSHIP_ROLES = (
     "member", "founding-member", "observer", "associate", "partner", "dialogue-partner", "signatory", "candidate",
 )
-MEMBERS = Relation(target="country", targets=("country",), roles=MEMBERSHIP_ROLES, changes=True,
-                   label="membership", inverse_label="Memberships", target_doc="The member state.")
+MEMBERS = Relation(
+    target="country", targets=("country",), roles=MEMBERSHIP_ROLES, changes=True,
+    label="membership", inverse_label="Memberships", target_doc="The member state.",
+    heading="Membership", target_noun="member state",
+    chart_title="Membership of {the_holder}", chart_description="Timeline of {n} {targets} of the {holder}",
+    target_chart_description="Timeline of {target}'s membership in {n} {holders}",
+    role_styles=(("member", "member"), ("founding-member", "member"), ("signatory", "member"),
+                 ("observer", "observer")),
+    legend=(("member", "Member or signatory"), ("other", "Other role (partner, associate…)")),
+    overview_start=1991,  # the Soviet Union's dissolution
+    overview_group_field="kind",
+    overview_groups=(
+        ("Security", ("alliance", "collective-security-system", "military-force", "treaty-regime")),
+        ("Economic", ("customs-union", "economic-union", "economic-community", "free-trade-area",
+                      "single-economic-space", "bank")),
+    ),
+    overview_other_group="Political and other",
+)
 """An organisation's members: states, each with a role, a period and status changes."""
 MEMBERSHIP = MEMBERS.record
 EVENT_KINDS = (
@@ -253,13 +269,14 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
         doc="An international organisation, treaty regime, organ or force.",
         fields=_with(COMMON_FIELDS, extra=(
             Field("kind", Enum(ORGANISATION_KINDS), "What sort of body it is.", required=True),
-            Field("founded", DATED, "When it was founded or signed."),
-            Field("dissolved", DATED, "When it ceased to exist."),
+            Field("founded", DATED, "When it was founded or signed.", json_ld="foundingDate"),
+            Field("dissolved", DATED, "When it ceased to exist.", json_ld="dissolutionDate"),
             Field("predecessors", ListOf(Ref(("organisation",))), "Organisations it replaced.",
                   inverse="successors", acyclic=True),
             Field("successors", ListOf(Ref(("organisation",))), "Organisations that replaced it.",
                   inverse="predecessors", acyclic=True),
-            Field("parent", Ref(("organisation",)), "The body it belongs to (for organs, courts, forces)."),
+            Field("parent", Ref(("organisation",)), "The body it belongs to (for organs, courts, forces).",
+                  inverse="parts", acyclic=True),
             Field("members", MEMBERS, "Member, observer and other states, with periods and changes."),
         )),
         check_whole=_check_organisation,
@@ -269,11 +286,11 @@ ENTRY_TYPES: tuple[EntryType, ...] = (
         json_ld_type="Event", chronology_date="date",
         doc="A dated event: a treaty signed, an accession, a summit, a crisis, a speech...",
         fields=_with(COMMON_FIELDS, extra=(
-            Field("date", DATED, "When it happened.", required=True),
+            Field("date", DATED, "When it happened.", required=True, json_ld="startDate"),
             Field("kind", Enum(EVENT_KINDS), "What sort of event.", required=True),
             Field("organisations", ListOf(Ref(("organisation",))), "Organisations involved."),
             Field("countries", ListOf(Ref(("country",))), "Countries involved."),
-            Field("place", Text(max_length=200, single_line=True), "Where it happened."),
+            Field("place", Text(max_length=200, single_line=True), "Where it happened.", json_ld="location"),
         )),
     ),
     EntryType(
@@ -325,7 +342,7 @@ ENTRY_TYPES = ENTRY_TYPES + (
         json_ld_type="LearningResource", features=FEATURES - {"data"},
         doc="A reading guide to one of the texts the companion accompanies.",
         fields=_with(COMMON_FIELDS, extra=(
-            Field("work", Cite(), "BibTeX key of the text the guide is about.", required=True),
+            Field("work", Cite(), "BibTeX key of the text the guide is about.", required=True, json_ld="about"),
             Field("question", Markdown(), "The question the text asks.", required=True),
             Field("abstract", Markdown(), "A neutral abstract in the site's own words, cited.", required=True),
             Field("argument", ListOf(Markdown(), min_items=1), "The argument in a few steps, each cited.",
