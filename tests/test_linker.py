@@ -12,7 +12,9 @@ from generator.diagnostics import Diagnostics
 from generator.load.linker import RESERVED_IDS, Site, link
 from generator.load.loader import Entry, load_entry
 from generator.pipeline import ProjectConfig, check
-from generator.schema.types import TYPES_BY_FOLDER
+from generator.schema.types import default_schema
+
+TYPES_BY_FOLDER = default_schema().by_folder
 
 SOURCE = 'sources: [{key: smith2001, locator: "1"}]\n'
 

@@ -42,9 +42,12 @@ from generator.schema.fields import (
 )
 from generator.load.linker import Site
 from generator.load.loader import Entry
-from generator.schema.types import (
-    ENTRY_TYPES, EVENT_KINDS, MEMBERSHIP_ROLES, ORGANISATION_KINDS, STATUS_CHANGES, EntryType,
-)
+from generator.schema.types import EntryType, default_schema
+
+# The tables below describe the default types' data (their enumerations as declared in default_types.yaml).
+_ENUMS = default_schema().enums
+EVENT_KINDS, MEMBERSHIP_ROLES = _ENUMS["event-kind"], _ENUMS["membership-role"]
+ORGANISATION_KINDS, STATUS_CHANGES = _ENUMS["organisation-kind"], _ENUMS["status-change"]
 
 DEFAULT_LICENCE = {"name": "MIT", "title": "MIT License", "path": "https://opensource.org/licenses/MIT"}
 """The data licence when the site declares none (``extra.companion.data_package.licence``)."""
@@ -653,9 +656,17 @@ _DECLARED_RELATIONS: dict[tuple[str, str], tuple[Table, Callable[[Site], list[di
 }
 
 
+_DECLARED_FIELDS = {"organisation": {"kind", "founded", "dissolved", "parent", "predecessors", "successors", "members"},
+                    "event": {"kind", "date", "organisations", "countries", "place"}, "concept": {"definition"},
+                    "country": set()}
+"""The fields the hand-written tables read, by type."""
+
+
 def _declared(entry_type: EntryType) -> bool:
-    """Whether ``entry_type`` is the generator's own declaration of a default type (not a site's type of that name)."""
-    return any(entry_type is t for t in ENTRY_TYPES)
+    """Whether ``entry_type`` is one of the generator's default types (its name, and every field its
+    hand-written table reads), not a site's own type of the same name."""
+    wanted = _DECLARED_FIELDS.get(entry_type.name)
+    return wanted is not None and wanted <= {f.name for f in entry_type.fields}
 
 
 def site_tables(site: Site, page: Callable[[str], str] | None = None,
@@ -689,7 +700,7 @@ def site_tables(site: Site, page: Callable[[str], str] | None = None,
 
 def _site_types(site: Site) -> list[EntryType]:
     """The site's entry types, in declaration order."""
-    return list(ENTRY_TYPES)
+    return list(site.schema.types)
 
 
 def download_descriptions(site: Site) -> dict[str, str]:

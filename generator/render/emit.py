@@ -19,9 +19,9 @@ from generator.load.loader import Entry
 from generator.schema.reference_docs import field_reference
 from generator.render.renderer import Renderer
 from generator.schema.json_schema import json_schemas
-from generator.outputs.timeline import TIMELINE_CSS, charted_relations, overview_relation
+from generator.outputs.timeline import TIMELINE_CSS, overview_relation
 from generator.schema.fields import Enum, ListOf, Ref
-from generator.schema.types import ENTRY_TYPES, EntryType, page_file
+from generator.schema.types import EntryType, page_file
 
 REDIRECT_TEMPLATE = "redirect.html.jinja"
 TIMELINE_STYLESHEET = "assets/companion-timeline.css"
@@ -50,7 +50,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
 
     for entry in site.entries:
         put(entry.page_path, entry_page(entry), entry.location)
-    for entry_type in ENTRY_TYPES:
+    for entry_type in site.schema.types:
         put(f"{entry_type.url_prefix}/index.md", renderer.listing_page(entry_type, site.of_type(entry_type)))
     for alias, entry in sorted(site.aliases.items()):
         put(f"{entry.type.url_prefix}/{alias}/index.html",
@@ -104,10 +104,10 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     put("index.md", renderer.page(["home.md.jinja"], "index.md", "", counts=_counts(site, bibliography),
                                   has_chronology=bool(chronology["events"]), has_timeline=overview is not None))
     put("reference/fields.md", renderer.page(["reference/fields.md.jinja"], "reference/fields.md",
-                                             "reference/fields/", reference=field_reference()))
+                                             "reference/fields/", reference=field_reference(site.schema)))
     put("reference/diagnostics.md", renderer.page(["reference/diagnostics.md.jinja"], "reference/diagnostics.md",
                                                   "reference/diagnostics/", codes=sorted(CODES.items())))
-    for name, schema in json_schemas().items():
+    for name, schema in json_schemas(site.schema).items():
         put(f"schemas/{name}.schema.json", json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return files
 
@@ -155,8 +155,8 @@ def glossary_items(site: Site) -> dict[str, Any]:
 
 
 def site_types(site: Site) -> list[EntryType]:
-    """The declared entry types, in declaration order."""
-    return list(ENTRY_TYPES)
+    """The site's entry types, in declaration order."""
+    return list(site.schema.types)
 
 
 @dataclass(frozen=True)

@@ -421,7 +421,8 @@ class Ref(FieldType):
         return {"type": "string", "pattern": SLUG_PATTERN}
 
     def describe(self) -> str:
-        return "id of " + (" or ".join(f"a {t}" for t in self.types) if self.types else "any entry")
+        return "id of " + (" or ".join(f"{'an' if t[:1] in 'aeiou' else 'a'} {t}" for t in self.types)
+                           if self.types else "any entry")
 
 
 @dataclass(frozen=True)
@@ -492,6 +493,9 @@ class Field:
     json_ld: str | None = None
     """The schema.org property the field gives in the page's JSON-LD (``foundingDate``): a
     dated field gives its first date, a text field its text (as a ``Place`` for ``location``)."""
+    loop_hint: str | None = None
+    """The hint of the error reporting a loop through an ``acyclic`` field (a sentence on the
+    relation's meaning); ``None`` for a general one."""
 
 
 @dataclass(frozen=True)
