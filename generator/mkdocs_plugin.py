@@ -158,7 +158,14 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         return env
 
     def on_files(self, files: Files, *, config) -> Files:
-        result = build(self._project(config))
+        project = self._project(config)
+        # The generator's template overrides may sit inside the theme's custom_dir, whose files
+        # MkDocs copies into the site: they are sources, not pages.
+        for file in list(files):
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            if source is not None and source.is_relative_to(project.overrides_dir):
+                files.remove(file)
+        result = build(project)
         generated = result.files
         if not result.ok and self.serve_errors is not None:
             generated = self.serve_errors.failed(result.diagnostics.sorted(), config)

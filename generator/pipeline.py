@@ -33,7 +33,7 @@ from generator.cite.page_citation import PageCitations, page_bibliography, stand
 from generator.load.linker import Site, link
 from generator.load.entry_cache import EntryCache
 from generator.load.loader import Entry, Remains, load_entries, outside_project
-from generator.render.page_cache import UNCACHED_TYPES, PageCache, neighbourhood
+from generator.render.page_cache import PageCache, neighbourhood, uncached
 from generator.render.renderer import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 from generator.schema.translit import check_transliterations
 from generator.schema.declare import load_schema
@@ -324,7 +324,7 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
         labels=list(site_labels(site).items()), citations=citations.cache_state())
 
     def entry_page(entry: Entry) -> str:
-        if entry.type.name in UNCACHED_TYPES:
+        if uncached(entry.type):
             return renderer.entry_page(entry)
         own = (updated.get(entry.path), [page_citations.html(entry, style) for style in page_citations.styles],
                page_citations.bibtex(entry))

@@ -3,8 +3,9 @@
 Checks that need every entry at once live here: unique ids and URLs, aliases,
 references between entries (in fields and in prose), citation keys, loops through
 the fields declared ``acyclic`` (predecessors, parent); and the derived data templates
-need: backlinks, the reverse of the fields declared with an ``inverse`` and each
-country's memberships.
+need: backlinks, the reverse of the fields declared with an ``inverse``, and each entry's
+side of the :class:`~generator.schema.fields.Relation` records that name it (a country's
+memberships).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from generator.diagnostics import Diagnostics, Location, did_you_mean
-from generator.schema.fields import SLUG_RE
+from generator.schema.fields import SLUG_RE, Field, Relation
 from generator.load.loader import Entry, Remains
 from generator.render.prose import ScannedProse, scan
 from generator.diagnostics.suggest import citation_hint, close_id, rename_candidates
@@ -28,11 +29,23 @@ RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schem
 
 
 @dataclass
-class Membership:
-    """A membership seen from the country's side."""
+class Related:
+    """One record of a :class:`~generator.schema.fields.Relation` field, seen from the entry it names.
 
-    organisation: Entry
+    Attributes:
+        holder: the entry whose field holds the record (the organisation of a membership).
+        field: the Relation field (``members``).
+        record: the record (``country``, ``role``, ``from``, ``to``, ``sources``...).
+    """
+
+    holder: Entry
+    field: Field
     record: dict
+
+    @property
+    def relation(self) -> Relation:
+        """The field's :class:`~generator.schema.fields.Relation` (its labels and target field)."""
+        return self.field.type  # type: ignore[return-value]
 
 
 @dataclass
@@ -45,7 +58,9 @@ class Site:
     scanned: dict[int, list[ScannedProse]]
     backlinks: dict[str, list[Entry]]
     inverse: dict[str, dict[str, list[Entry]]]
-    memberships: dict[str, list[Membership]]
+    """For each entry id, the entries naming it in a field that declares an ``inverse``, by that inverse's name."""
+    related: dict[str, list[Related]]
+    """For each entry id, the Relation records naming it, in site order."""
     cited_keys: set[str] = field(default_factory=set)
     memo: dict[str, Any] = field(default_factory=dict)
     schema: Schema = field(default_factory=default_schema)
@@ -278,23 +293,24 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
         _check_acyclic(entry_type, [e for e in entries if e.type is entry_type], by_id, diagnostics)
 
     inverse: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
-    memberships: dict[str, list[Membership]] = defaultdict(list)
-    inverses = {t.name: [(f.name, f.inverse) for f in t.fields if f.inverse] for t in schema.types}
+    related: dict[str, list[Related]] = defaultdict(list)
     for entry in entries:
-        for name, inverse_name in inverses.get(entry.type.name, ()):
-            value = entry.get(name)
-            for ref in (value if isinstance(value, list) else [value] if value else []):
-                if ref.target in by_id:
-                    inverse[ref.target][inverse_name].append(entry)
-        for record in entry.get("members", []):
-            if record["country"].target in by_id:
-                memberships[record["country"].target].append(Membership(entry, record))
+        for spec in entry.type.fields:
+            value = entry.get(spec.name)
+            if spec.inverse:
+                for ref in (value if isinstance(value, list) else [value] if value else []):
+                    if ref.target in by_id:
+                        inverse[ref.target][spec.inverse].append(entry)
+            if isinstance(spec.type, Relation):
+                for record in value or []:
+                    if record[spec.type.target].target in by_id:
+                        related[record[spec.type.target].target].append(Related(entry, spec, record))
 
     return Site(
         entries=entries, by_id=by_id, aliases=aliases, scanned=scanned,
         backlinks={k: sorted(v.values(), key=lambda e: (order[e.type.name], e.name.lower()))
                    for k, v in backlinks.items()},
-        inverse={k: dict(v) for k, v in inverse.items()}, memberships=dict(memberships), cited_keys=cited,
+        inverse={k: dict(v) for k, v in inverse.items()}, related=dict(related), cited_keys=cited,
         schema=schema,
     )
 

@@ -64,8 +64,9 @@ class Entry:
 
     @property
     def first_date(self) -> Any:
-        """Earliest value of the entry's ``date`` (events), for sorting and grouping."""
-        return min(alt["date"] for alt in self.data["date"])
+        """Earliest value of the field that dates the entry in the chronology (its type's
+        ``chronology_date``, else ``date``), for sorting and grouping."""
+        return min(alt["date"] for alt in self.data[self.type.chronology_date or "date"])
 
     @property
     def sort_letter(self) -> str:

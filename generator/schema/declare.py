@@ -66,7 +66,7 @@ GENERATED_PAGES = frozenset({
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SECTIONS = ("extends", "enums", "records", "field_sets", "types")
-_FIELD_KEYS = ("kind", "doc", "required", "inverse", "acyclic", "loop_hint")
+_FIELD_KEYS = ("kind", "doc", "required", "inverse", "acyclic", "loop_hint", "json_ld")
 _RECORD_KEYS = ("doc", "fields", "validators")
 _TYPE_KEYS = ("plural", "folder", "url_prefix", "doc", "include", "omit", "fields", "validators", "derive_name",
               "template", "features", "chronology_date", "glossary_definition", "json_ld_type")
@@ -133,6 +133,25 @@ class _Reader:
         self.error("types.bad-value", f"'{key}' must be a whole number of at least {minimum}", path, node,
                    f"write a number such as {max(minimum, 1)}, without quotes")
         return None
+
+    def _map(self, node: YNode, path: str, key: str) -> tuple[tuple[str, Any], ...] | None:
+        """A mapping of names to a text or a list of texts, as ``((name, text or tuple), ...)`` in file order."""
+        if not isinstance(node, YMap):
+            self.error("types.bad-value", f"'{key}' takes a mapping", path, node, f"write e.g. {key}: {{a: b}}")
+            return None
+        pairs: list[tuple[str, Any]] = []
+        for name, value in node.pairs:
+            if isinstance(value, YSeq):
+                items = [self._scalar(item, path, "a text") for item in value.items]
+                if any(item is None for item in items):
+                    return None
+                pairs.append((name.value, tuple(items)))
+            else:
+                text = self._scalar(value, path, "a text")
+                if text is None:
+                    return None
+                pairs.append((name.value, text))
+        return tuple(pairs)
 
     def _names(self, node: YNode, path: str, key: str) -> list[tuple[str, YScalar]] | None:
         """One name or a list of names, with their nodes."""
@@ -277,9 +296,9 @@ class _Reader:
         for key in ("required", "acyclic"):
             if spec.get(key) is not None:
                 options[key] = self._bool(spec.get(key), path, key)
-        for key in ("inverse", "loop_hint"):
+        for key in ("inverse", "loop_hint", "json_ld"):
             if spec.get(key) is not None:
-                options[key] = self._scalar(spec.get(key), path, "a name" if key == "inverse" else "a sentence")
+                options[key] = self._scalar(spec.get(key), path, "a sentence" if key == "loop_hint" else "a name")
         if options.get("inverse") is not None and not FIELD_NAME.match(options["inverse"]):
             self.error("types.bad-name", f"'{options['inverse']}' is not a field name", path, spec.get("inverse"),
                        "use lowercase letters, digits and underscores, starting with a letter")
@@ -294,7 +313,7 @@ class _Reader:
             return None
         return Field(name, field_type, doc, required=bool(options.get("required", False)),
                      inverse=options.get("inverse"), acyclic=bool(options.get("acyclic", False)),
-                     loop_hint=options.get("loop_hint"))
+                     loop_hint=options.get("loop_hint"), json_ld=options.get("json_ld"))
 
     def field_type(self, spec: YNode, path: str, extra_keys: tuple[str, ...] = ()) -> FieldType | None:
         """A kind with its parameters: ``{kind: list, of: ref}``, or a bare kind name (``markdown``)."""
@@ -382,6 +401,8 @@ class _Reader:
             return tuple(n for n, _ in names)
         if param.sort == "item":
             return self.field_type(node, path)
+        if param.sort == "map":
+            return self._map(node, path, name)
         raise ValueError(f"unknown parameter sort {param.sort!r}")  # a bug in KINDS, not in a declaration
 
     # -- types ---------------------------------------------------------------------------------

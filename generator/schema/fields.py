@@ -490,6 +490,9 @@ class Field:
     acyclic: bool = False
     """Whether following this field (and its inverse) from entry to entry must never loop
     back (``predecessors``, ``successors``): the linker reports a loop as an error."""
+    json_ld: str | None = None
+    """The schema.org property the field gives in the page's JSON-LD (``foundingDate``): a
+    dated field gives its first date, a text field its text (as a ``Place`` for ``location``)."""
     loop_hint: str | None = None
     """The hint of the error reporting a loop through an ``acyclic`` field (a sentence on the
     relation's meaning); ``None`` for a general one."""
@@ -585,6 +588,31 @@ class Relation(ListOf):
         inverse_label: heading of the relation on a target's page (``Memberships``).
         target_doc, role_doc, from_doc, to_doc, sources_doc, note_doc, changes_doc: the
             documentation of each record field; empty for a sentence built from ``label``.
+
+    How the site words and draws the relation (all optional; see :mod:`generator.outputs.timeline`):
+
+    Attributes:
+        heading: heading of the relation on the holder's page (default: ``label`` in the
+            plural, capitalised: ``Residences``).
+        target_noun: what one target is called in chart descriptions (default: the
+            first target type's name; ``member state``).
+        chart_title, chart_description: the holder's chart title and the start of its
+            description; ``{holder}``, ``{the_holder}`` (``the`` + name, unless the name
+            starts with "the"), ``{heading}``, ``{n}`` and ``{targets}`` (``target_noun``,
+            plural when ``n`` is not 1) are replaced.
+        target_chart_description: the start of a target's chart description; ``{target}``,
+            ``{label}``, ``{n}`` and ``{holders}`` (the holder type's name, or its plural)
+            are replaced.
+        role_styles: ``(role, style)`` pairs, style one of ``member`` (solid bar),
+            ``observer`` or ``other``; a role not listed is ``other``. Empty: every record
+            is drawn solid.
+        legend: ``(key, text)`` pairs replacing the charts' default legend texts
+            (keys ``member``, ``observer``, ``other``).
+        overview_start: first year of the site's overview chart (default: the earliest
+            year in the data).
+        overview_group_field: a field of the holders whose value groups the overview's
+            columns (``kind``); ``overview_groups`` gives ``(group name, values)`` in
+            order, and ``overview_other_group`` names the group of every other value.
     """
 
     item: FieldType | None = None  # type: ignore[assignment]  # built from the parameters below
@@ -601,6 +629,22 @@ class Relation(ListOf):
     sources_doc: str = ""
     note_doc: str = ""
     changes_doc: str = ""
+    heading: str = ""
+    target_noun: str = ""
+    chart_title: str = "{heading} of {holder}"
+    chart_description: str = "Timeline of {n} {targets} of {holder}"
+    target_chart_description: str = "Timeline of {n} {holders} with {target}"
+    role_styles: tuple[tuple[str, str], ...] = ()
+    legend: tuple[tuple[str, str], ...] = ()
+    overview_start: int | None = None
+    overview_group_field: str | None = None
+    overview_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    overview_other_group: str = "Other"
+
+    @property
+    def section_heading(self) -> str:
+        """The relation's heading on the holder's page (:attr:`heading`, or ``label`` in the plural)."""
+        return self.heading or self.label[:1].upper() + self.label[1:] + "s"
 
     def __post_init__(self) -> None:
         if self.item is None:

@@ -18,10 +18,11 @@ from generator.schema.fields import (
     MAX_TEXT, Bool, Cite, Date, Enum, FieldType, Lang, ListOf, Markdown, OneOrMany, Ref, Relation, Slug, Text,
 )
 
-PARAM_SORTS = ("int", "bool", "text", "types", "enum", "record", "item")
+PARAM_SORTS = ("int", "bool", "text", "types", "enum", "record", "item", "map")
 """What a parameter's value can be: a whole number; ``true``/``false``; a text; entry type names (one, or a list);
 an enumeration (the name of one declared under ``enums:``, or a list of values); the name of a record
-declared under ``records:``; a nested field declaration (a kind name, or a mapping with ``kind:``)."""
+declared under ``records:``; a nested field declaration (a kind name, or a mapping with ``kind:``); a mapping of
+names to a text or a list of texts."""
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,16 @@ def _list(args: dict[str, Any]) -> FieldType:
 _RELATION_DOCS = ("target_doc", "role_doc", "from_doc", "to_doc", "sources_doc", "note_doc", "changes_doc")
 
 
+_RELATION_WORDING = ("heading", "target_noun", "chart_title", "chart_description", "target_chart_description",
+                     "role_styles", "legend", "overview_start", "overview_group_field", "overview_groups",
+                     "overview_other_group")
+
+
 def _relation(args: dict[str, Any]) -> FieldType:
+    wording = {name: args[name] for name in _RELATION_WORDING if args.get(name) is not None}
     return Relation(target=args["target"], targets=args["to"], roles=args["roles"], changes=args["changes"],
                     label=args["label"], inverse_label=args["inverse_label"],
-                    **{name: args[name] for name in _RELATION_DOCS})
+                    **{name: args[name] for name in _RELATION_DOCS}, **wording)
 
 
 _RECORD_HINT = "the name of a record declared under `records:`"
@@ -139,6 +146,27 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
                                     "Relations"),
              **{name: Param("text", f"The documentation of the record's `{name.removesuffix('_doc')}` field "
                             "(default: a sentence built from `label`).", "") for name in _RELATION_DOCS},
+             "heading": Param("text", "The relation's heading on the holder's page (default: `label` in the "
+                              "plural).", optional=True),
+             "target_noun": Param("text", "What one target is called in chart descriptions (`member state`; "
+                                  "default: the target type's name).", optional=True),
+             "chart_title": Param("text", "The holder's chart title; `{holder}`, `{the_holder}`, `{heading}` "
+                                  "are replaced.", optional=True),
+             "chart_description": Param("text", "The start of the holder's chart description; `{holder}`, "
+                                        "`{the_holder}`, `{n}`, `{targets}` are replaced.", optional=True),
+             "target_chart_description": Param("text", "The start of a target's chart description; `{target}`, "
+                                               "`{label}`, `{n}`, `{holders}` are replaced.", optional=True),
+             "role_styles": Param("map", "How each role is drawn: `member` (solid), `observer` or `other` "
+                                  "(absent: every record solid).", optional=True),
+             "legend": Param("map", "Texts replacing the charts' legend entries `member`, `observer`, `other`.",
+                             optional=True),
+             "overview_start": Param("int", "First year of the overview chart (default: the earliest in the "
+                                     "data).", optional=True),
+             "overview_group_field": Param("text", "A field of the holders whose value groups the overview's "
+                                           "columns (`kind`).", optional=True),
+             "overview_groups": Param("map", "Group name -> the values of `overview_group_field` in it, in order.",
+                                      optional=True),
+             "overview_other_group": Param("text", "The name of the group of every other value.", optional=True),
          }),
 )}
 """Every field kind by name."""
