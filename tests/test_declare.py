@@ -138,6 +138,7 @@ def test_a_declared_type_without_a_template_gets_pages(tmp_path: Path) -> None:
     assert result.ok, result.diagnostics.report()
     page = result.files["people/test-secretary/index.md"]
     assert "# Test Secretary" in page and "Тестов" in page
+    assert "## Roles" in page and "Secretary&#45;General" in page  # the generic template shows every field
     assert "[People](../index.md)" in page
     assert "Test Secretary" in result.files["people/index.md"]
     assert "schemas/person.schema.json" in result.files
