@@ -265,3 +265,12 @@ def test_no_damage_to_a_declaration_raises() -> None:
         else:
             assert not diagnostics.errors
     assert broken > 500
+
+
+def test_the_contributor_guide_names_every_kind_validator_and_feature() -> None:
+    """docs/contributing/types.md summarises the registry; the field reference has the full text."""
+    from generator.schema.types import FEATURES
+
+    guide = (REPO / "docs" / "contributing" / "types.md").read_text(encoding="utf-8")
+    for name in [*KINDS, *VALIDATORS, *NAME_SOURCES, *FEATURES]:
+        assert f"`{name}`" in guide, name
