@@ -335,10 +335,10 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
     bib_files = hashlib.sha256()
     for path in sorted(config.bibliography_dir.glob("*.bib")):
         bib_files.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    shared = (bib_files.hexdigest(), [(g.id, digests[g.path]) for g in site.of_type("guide")])
+    shared = (bib_files.hexdigest(), [(e.id, digests[e.path]) for e in site.entries if uncached(e.type)])
 
     def source_page(key: str, render: Callable[[], str]) -> str:
-        # A source page shows its BibTeX entry, the guides to it and the entries citing it.
+        # A source page shows its BibTeX entry, the entries about it (guides) and the entries citing it.
         path = page_file(f"sources/{source_slug(key)}.md")
         citing = [(c.entry.id, digests[c.entry.path], c.locators) for c in citations.cited_on.get(key, [])]
         return cache.render(path, PageCache.page_key(site_key, path, [], (shared, citing)), render)

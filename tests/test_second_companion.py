@@ -143,6 +143,9 @@ def test_citation_pages_for_every_work_of_the_bibliography(built: tuple[Path, Pa
         slug = source_slug(key)
         assert (out / "sources" / slug / "index.html").is_file(), key
         assert (out / "sources" / slug / f"{slug}.bib").is_file(), key
+    # A work's own citation-key field (printed_in) makes it an entry about that edition.
+    edition = _text(_page(out, f"sources/{source_slug('quell1975')}"))
+    assert "Work Letters from Caldermoor: Letters written in exile and printed on the circle's press." in edition
 
 
 def test_the_data_package_is_valid(built: tuple[Path, Path]) -> None:

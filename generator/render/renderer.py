@@ -101,6 +101,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,
         short_reference=bibliography_stats.short_reference, works_cited_by=bibliography_stats.works_cited_by,
         disagreements_citing=bibliography_stats.disagreements_citing, safe_url=escaping.safe_url,
+        entries_about=bibliography_stats.entries_about,
         style_names={"chicago-author-date": "Chicago (author-date)", "apa": "APA"},
         entry_layout=entry_layout, label_of=label_of,
     )
