@@ -41,7 +41,9 @@ from generator.render.escaping import safe_url  # noqa: E402
 from generator.load.linker import link  # noqa: E402
 from generator.load.loader import Remains, check_entry  # noqa: E402
 from generator.render.prose import render  # noqa: E402
-from generator.schema.types import ENTRY_TYPES, TYPES_BY_FOLDER  # noqa: E402
+from generator.schema.types import default_schema  # noqa: E402
+
+ENTRY_TYPES, TYPES_BY_FOLDER = default_schema().types, default_schema().by_folder
 
 YAML_TOKENS = [
     b"&a ", b"*a", b"!!str ", b"!!python/object:os.system ", b"!x ", b"? ", b": ", b"- ", b"\t", b"---\n",

@@ -12,9 +12,9 @@ The core is a pure pipeline, content in and files out::
 
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.pipeline import BuildResult, ProjectConfig, build, check
-from generator.schema.types import ENTRY_TYPES, EntryType
+from generator.schema.types import EntryType, Schema
 
 __all__ = [
-    "BuildResult", "Diagnostic", "Diagnostics", "ENTRY_TYPES", "EntryType", "Location", "ProjectConfig", "Severity",
+    "BuildResult", "Diagnostic", "Diagnostics", "EntryType", "Location", "ProjectConfig", "Schema", "Severity",
     "build", "check",
 ]

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import yaml
 
-from generator.diagnostics import Diagnostics, Location
+from generator.diagnostics import Diagnostics, Location, did_you_mean
 from generator.init_project import InitError, init_project
 from generator.site_meta import SiteDeclarationError
 from generator.pipeline import ProjectConfig, build, check, write_files
 from generator.publish.site_swap import discard, staging_folder, swap_in
+from generator.schema.declare import TYPES_FILE
 from generator.schema.json_schema import json_schemas
-from generator.schema.types import TYPES_BY_NAME
 
 
 def _report(diagnostics: Diagnostics, strict: bool) -> int:
@@ -114,8 +114,16 @@ def _with_docs(config: ProjectConfig, files: dict[str, str | bytes]) -> dict[str
 def _command_new(config: ProjectConfig, type_name: str, entry_id: str) -> int:
     from generator.schema.scaffold import create_entry
 
-    diagnostics = Diagnostics()
-    path = create_entry(config.content_dir, config.root, type_name, entry_id, diagnostics)
+    diagnostics = Diagnostics(list(config.schema_problems))
+    if diagnostics.errors:
+        return _report(diagnostics, False)
+    if type_name not in config.schema.by_name:
+        declared = sorted(config.schema.by_name)
+        diagnostics.error("scaffold.unknown-type", f"'{type_name}' is not an entry type of this site",
+                          Location(TYPES_FILE),
+                          did_you_mean(type_name, declared) or f"entry types: {', '.join(declared)}")
+        return _report(diagnostics, False)
+    path = create_entry(config.content_dir, config.root, config.schema.by_name[type_name], entry_id, diagnostics)
     if path is None:
         return _report(diagnostics, False) or 1
     shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else path.as_posix()
@@ -160,8 +168,10 @@ def _command_permalinks(config: ProjectConfig, action: str, strict: bool, allow_
 
 def _command_schemas(config: ProjectConfig, out: Path, check_only: bool) -> int:
     out = out if out.is_absolute() else config.root / out
-    diagnostics = Diagnostics()
-    wanted = {f"{name}.schema.json": schema_text(schema) for name, schema in json_schemas().items()}
+    diagnostics = Diagnostics(list(config.schema_problems))
+    if diagnostics.errors:
+        return _report(diagnostics, False)
+    wanted = {f"{name}.schema.json": schema_text(schema) for name, schema in json_schemas(config.schema).items()}
     for name, text in sorted(wanted.items()):
         target = out / name
         current = target.read_text(encoding="utf-8") if target.is_file() else None
@@ -218,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                               "for engines without the companion plugin, such as Zensical")
 
     p_new = sub.add_parser("new", help="write a new entry file with every field of its type")
-    p_new.add_argument("type", choices=sorted(TYPES_BY_NAME), help="entry type")
+    p_new.add_argument("type", help="entry type (one declared in types.yaml, or of the default types)")
     p_new.add_argument("id", help="the new entry's id (countries: ISO 3166-1 alpha-3 code, lowercase)")
 
     p_links = sub.add_parser("permalinks", help="compare published URLs with permalinks.json")

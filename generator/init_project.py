@@ -1,8 +1,8 @@
 """``python -m generator init DIR``: start a new companion from the generator's starter.
 
-The starter (``generator/starter/``) is a minimal, working companion: ``mkdocs.yml``, one
-sample entry of every entry type, a two-work ``.bib``, a theme override, an about page, a
-README with the two set-up commands and a Makefile that installs the generator. It checks
+The starter (``generator/starter/``) is a minimal, working companion: ``mkdocs.yml``, a
+``types.yaml`` that extends the default types, one sample entry of every entry type, a
+two-work ``.bib``, a theme override, an about page, a README with the two set-up commands and a Makefile that installs the generator. It checks
 clean and builds with ``mkdocs build --strict`` as written; its samples are meant to be
 replaced.
 """

@@ -2,7 +2,7 @@
 
 It never writes into ``docs_dir``. Problems in content are printed as diagnostics
 and abort the build (``mkdocs build`` exits non-zero). ``mkdocs serve`` also watches
-``content/`` and ``bibliography/``.
+``content/``, ``bibliography/`` and ``types.yaml``.
 
 MkDocs empties ``site_dir`` before any plugin sees the content, so the plugin points
 ``site_dir`` at a fresh folder beside it (:mod:`generator.publish.site_swap`) and moves the
@@ -36,7 +36,9 @@ from generator.render.emit import TIMELINE_STYLESHEET
 from generator.publish.history import last_commit_epoch
 from generator.publish.addresses import Addresses
 from generator.publish.editions import current_edition
+from generator.diagnostics import Diagnostics
 from generator.pipeline import DEFAULT_STYLES, ProjectConfig, build
+from generator.schema.declare import TYPES_FILE, load_schema
 from generator.publish.site_swap import discard, staging_folder, swap_in
 from generator.serve_errors import ServeErrors
 from generator.site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
@@ -90,8 +92,12 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     def _project(self, config) -> ProjectConfig:
         root = Path(config.config_file_path).resolve().parent
+        problems = Diagnostics()
+        schema = load_schema(root, problems)  # the site's types.yaml; problems are reported by the build
         return ProjectConfig(
             root=root,
+            schema=schema,
+            schema_problems=tuple(problems.items),
             content_dir=root / self.config.content_dir,
             bibliography_dir=root / self.config.bibliography_dir,
             overrides_dir=root / self.config.overrides_dir,
@@ -152,7 +158,14 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         return env
 
     def on_files(self, files: Files, *, config) -> Files:
-        result = build(self._project(config))
+        project = self._project(config)
+        # The generator's template overrides may sit inside the theme's custom_dir, whose files
+        # MkDocs copies into the site: they are sources, not pages.
+        for file in list(files):
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            if source is not None and source.is_relative_to(project.overrides_dir):
+                files.remove(file)
+        result = build(project)
         generated = result.files
         if not result.ok and self.serve_errors is not None:
             generated = self.serve_errors.failed(result.diagnostics.sorted(), config)
@@ -237,6 +250,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         for folder in (self.config.content_dir, self.config.bibliography_dir, self.config.overrides_dir):
             if (root / folder).exists():
                 server.watch(str(root / folder))
+        if (root / TYPES_FILE).is_file():
+            server.watch(str(root / TYPES_FILE))
         _keep_serving_after_failed_rebuilds(server)
         return server
 

@@ -24,7 +24,7 @@ from generator.bibliography import (
 )
 from generator.render.glossary import build_glossary
 from generator.cite.citations import SiteCitations
-from generator.diagnostics import Diagnostics, Location
+from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.diagnostics import display_path
 from generator.render.emit import emit_site
 from generator.publish.history import last_changed
@@ -33,10 +33,11 @@ from generator.cite.page_citation import PageCitations, page_bibliography, stand
 from generator.load.linker import Site, link
 from generator.load.entry_cache import EntryCache
 from generator.load.loader import Entry, Remains, load_entries, outside_project
-from generator.render.page_cache import UNCACHED_TYPES, PageCache, neighbourhood
+from generator.render.page_cache import PageCache, neighbourhood, uncached
 from generator.render.renderer import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 from generator.schema.translit import check_transliterations
-from generator.schema.types import page_file
+from generator.schema.declare import load_schema
+from generator.schema.types import Schema, default_schema, page_file
 from generator.site_meta import SiteInfo, site_info
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
@@ -73,6 +74,10 @@ class ProjectConfig:
         build_date: the day of this build (from ``SOURCE_DATE_EPOCH``): the access date of the living
             site's "cite this page", the date of an edition, and the date of pages not yet committed;
             ``None`` leaves them out (golden tests).
+        schema: the site's entry types, from its ``types.yaml`` (the generator's default types
+            without one).
+        schema_problems: what was wrong with ``types.yaml``; a build with any stops before
+            reading entries.
     """
 
     root: Path
@@ -94,6 +99,8 @@ class ProjectConfig:
     today_year: int | None = None
     site: SiteInfo = field(default_factory=SiteInfo)
     build_date: _dt.date | None = None
+    schema: Schema = field(default_factory=default_schema)
+    schema_problems: tuple[Diagnostic, ...] = ()
 
     @property
     def addresses(self) -> Addresses:
@@ -102,8 +109,13 @@ class ProjectConfig:
 
     @classmethod
     def for_project(cls, root: Path, **options: Any) -> "ProjectConfig":
-        """The conventional layout under ``root``; site name and URL from its ``mkdocs.yml`` if any."""
+        """The conventional layout under ``root``; site name and URL from its ``mkdocs.yml`` if any,
+        entry types from its ``types.yaml`` if any."""
         root = root.resolve()
+        if "schema" not in options:
+            problems = Diagnostics()
+            options["schema"] = load_schema(root, problems)
+            options.setdefault("schema_problems", tuple(problems.items))
         for name, value in _mkdocs_settings(root).items():
             options.setdefault(name, value)
         options.setdefault("cache_dir", root / ".cache" / "citations")
@@ -139,11 +151,15 @@ def load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site
 
 def _load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Site, Bibliography, dict[str, bytes]]:
     """:func:`load_and_link`, also returning each entry file's bytes by its displayed path."""
-    cache = EntryCache(config.entry_cache)
     texts: dict[str, bytes] = {}
+    diagnostics.extend(config.schema_problems)
+    if any(d.severity is Severity.ERROR for d in config.schema_problems):
+        # Entries read against types the site did not mean would only add misleading errors.
+        return link([], Diagnostics(), None, schema=config.schema), load_bibliography([], config.root, Diagnostics()), texts
+    cache = EntryCache(config.entry_cache, config.schema)
     remains: list[Remains] = []
     entries, broken = load_entries(config.content_dir, config.root, diagnostics, cache=cache, texts=texts,
-                                   remains=remains)
+                                   remains=remains, schema=config.schema)
     cache.save()
     refused = outside_project(config.bibliography_dir, config.root, diagnostics)
     bib_paths = (sorted(config.bibliography_dir.glob("*.bib"))
@@ -157,7 +173,7 @@ def _load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Sit
     # With no .bib file at all, one bib.missing error says it; every citation need not repeat it
     # (nor when a .bib file was refused: its keys are unknown, not missing).
     site = link(entries, diagnostics, set(bibliography.entries) if readable and not refused else None, broken,
-                remains, manifest_urls=published_urls(config.root))
+                remains, manifest_urls=published_urls(config.root), schema=config.schema)
     _prefer_placeholder_diagnostics(texts, diagnostics)
     check_transliterations(site.entries, texts, diagnostics)
     return site, bibliography, texts
@@ -303,12 +319,12 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
     site_key = PageCache.site_key(
         templates=[config.overrides_dir, PACKAGE_TEMPLATES],
         settings=(config.site_name, config.site_url, config.edition, tuple(config.styles), today_year,
-                  config.format_citations, config.site, config.build_date),
+                  config.format_citations, config.site, config.build_date, config.schema.fingerprint),
         glossary=(list(glossary.abbreviations.items()), list(glossary.terms.items())),
         labels=list(site_labels(site).items()), citations=citations.cache_state())
 
     def entry_page(entry: Entry) -> str:
-        if entry.type.name in UNCACHED_TYPES:
+        if uncached(entry.type):
             return renderer.entry_page(entry)
         own = (updated.get(entry.path), [page_citations.html(entry, style) for style in page_citations.styles],
                page_citations.bibtex(entry))
@@ -319,10 +335,10 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
     bib_files = hashlib.sha256()
     for path in sorted(config.bibliography_dir.glob("*.bib")):
         bib_files.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    shared = (bib_files.hexdigest(), [(g.id, digests[g.path]) for g in site.of_type("guide")])
+    shared = (bib_files.hexdigest(), [(e.id, digests[e.path]) for e in site.entries if uncached(e.type)])
 
     def source_page(key: str, render: Callable[[], str]) -> str:
-        # A source page shows its BibTeX entry, the guides to it and the entries citing it.
+        # A source page shows its BibTeX entry, the entries about it (guides) and the entries citing it.
         path = page_file(f"sources/{source_slug(key)}.md")
         citing = [(c.entry.id, digests[c.entry.path], c.locators) for c in citations.cited_on.get(key, [])]
         return cache.render(path, PageCache.page_key(site_key, path, [], (shared, citing)), render)

@@ -11,7 +11,11 @@ import pytest
 import generator
 from generator.diagnostics.codes import CODES
 from generator.schema.fields import Field, records_in
-from generator.schema.types import ENTRY_TYPES
+from generator.diagnostics import Diagnostics
+from generator.schema.declare import load_schema
+
+ENTRY_TYPES = load_schema(Path(__file__).parent.parent, Diagnostics()).types
+"""This site's types: the default ones and its own."""
 
 SOURCE_ROOT = Path(generator.__file__).parent
 SOURCES = sorted(p for p in SOURCE_ROOT.rglob("*.py") if "node_modules" not in p.parts)

@@ -12,8 +12,12 @@ from generator.schema.fields import (
     INVALID, Bool, CheckContext, Cite, CiteKey, Date, Enum, Field, FieldType, Lang, ListOf, Markdown, OneOrMany,
     Prose, Record, Ref, RefValue, Slug, Text,
 )
-from generator.schema.types import DATE_ALTERNATIVES, DATED, SOURCE
+from generator.schema.types import default_schema
 from generator.load.yamlload import YMap, load_yaml
+
+SOURCE = default_schema().records["source"]
+DATED = OneOrMany(default_schema().records["dated-fact"])
+DATE_ALTERNATIVES = OneOrMany(default_schema().records["dated-fact"], shorthand=Date())
 
 PATH = "content/concepts/x.yaml"
 

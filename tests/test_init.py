@@ -11,7 +11,9 @@ import pytest
 
 from generator.init_project import InitError, init_project
 from generator.pipeline import ProjectConfig, check
-from generator.schema.types import ENTRY_TYPES
+from generator.schema.types import default_schema
+
+ENTRY_TYPES = default_schema().types
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",

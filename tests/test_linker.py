@@ -12,7 +12,9 @@ from generator.diagnostics import Diagnostics
 from generator.load.linker import RESERVED_IDS, Site, link
 from generator.load.loader import Entry, load_entry
 from generator.pipeline import ProjectConfig, check
-from generator.schema.types import TYPES_BY_FOLDER
+from generator.schema.types import default_schema
+
+TYPES_BY_FOLDER = default_schema().by_folder
 
 SOURCE = 'sources: [{key: smith2001, locator: "1"}]\n'
 
@@ -266,7 +268,7 @@ def test_backlinks_inverse_relations_and_memberships() -> None:
     assert "csto" not in [e.id for e in site.backlinks.get("csto", [])]  # a self-link in prose is no backlink
     assert [e.id for e in site.inverse["cst"]["successors"]] == ["csto"]
     assert [e.id for e in site.inverse["csto"]["parts"]] == ["csto-council"]
-    assert [(m.organisation.id, m.record["role"]) for m in site.memberships["kaz"]] == [("csto", "member")]
+    assert [(m.holder.id, m.record["role"]) for m in site.related["kaz"]] == [("csto", "member")]
     assert [e.id for e in site.of_type("organisation")] == ["cst", "csto", "csto-council"]
     body = site.by_id["csto"].get("body")
     assert site.scanned_for(site.by_id["csto"], body).links[1].target == "cst"

@@ -15,7 +15,9 @@ from generator.diagnostics import Diagnostics, Location
 from generator.schema.fields import INVALID, SLUG_RE, CheckContext, Prose, Slug
 from generator.load.loader import load_entry
 from generator.render.prose import render, scan
-from generator.schema.types import TYPES_BY_NAME
+from generator.schema.types import default_schema
+
+TYPES_BY_NAME = default_schema().by_name
 from generator.load.yamlload import YMap, YScalar, load_yaml
 from test_prose import assert_inert, cluster_html, link_html
 

@@ -15,7 +15,10 @@ import pytest
 
 from generator.diagnostics.codes import CODES
 from generator.pipeline import ProjectConfig, build
-from generator.schema.types import ENTRY_TYPES
+from generator.schema.types import default_schema
+
+ENTRY_TYPES = default_schema().types
+"""The types of the scenario built below (it has no types.yaml)."""
 
 CASES = Path(__file__).parent / "cases"
 

@@ -23,7 +23,13 @@ from generator.schema.fields import (
     Bool, Cite, Date, Enum, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref, Slug, Text,
 )
 from generator.schema.scaffold import PLACEHOLDER, SCAFFOLD_CODES, find_placeholders, scaffold_text
-from generator.schema.types import ENTRY_TYPES, TYPES_BY_NAME, EntryType
+from generator.diagnostics import Diagnostics as _Diagnostics
+from generator.schema.declare import load_schema
+from generator.schema.types import EntryType
+
+SCHEMA = load_schema(Path(__file__).parent.parent, _Diagnostics())
+"""This site's types (its types.yaml, with its own person type)."""
+ENTRY_TYPES, TYPES_BY_NAME = SCHEMA.types, SCHEMA.by_name
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -65,6 +71,7 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     (root / "bibliography").mkdir(parents=True)
     (root / "bibliography" / "x.bib").write_text(BIB, encoding="utf-8")
+    (root / "types.yaml").write_bytes((Path(__file__).parent.parent / "types.yaml").read_bytes())  # this site's types
     for name, text in ENTRIES.items():
         path = root / "content" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -244,10 +251,13 @@ def test_new_never_overwrites(project: Path) -> None:
     assert path.read_text(encoding="utf-8") == original
 
 
-def test_unknown_type_is_a_usage_error(project: Path) -> None:
-    with pytest.raises(SystemExit) as exit_info, contextlib.redirect_stderr(io.StringIO()):
-        cli.main(["--root", str(project), "new", "treaty", "x"])
-    assert exit_info.value.code == 2
+def test_unknown_type_is_reported_with_the_site_types(project: Path) -> None:
+    """The types are the site's (types.yaml), so `new` checks the name against them, not argparse."""
+    status, output = run_cli("--root", str(project), "new", "persn", "x")
+    assert status == 1
+    assert "types.yaml: error[scaffold.unknown-type]: 'persn' is not an entry type of this site" in output
+    assert "did you mean 'person'?" in output
+    assert not (project / "content" / "people").exists()
 
 
 def test_placeholder_diagnostic_points_at_the_value() -> None:

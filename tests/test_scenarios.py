@@ -55,6 +55,7 @@ SEVERAL_ERRORS: dict[str, str] = {
     "field-errors-in-several-files": "every file's problems are reported in one run",
     "id-reserved-keeps-link-errors": "an entry left out for its id still has its links checked",
     "membership-error-beside-impossible-membership": "a broken membership does not hide another one's dates",
+    "types-several-problems": "every problem of the types file is reported in one run",
 }
 """Scenarios that are meant to report more than one error, and why."""
 

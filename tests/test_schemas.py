@@ -26,7 +26,12 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from generator.schema.fields import Date
-from generator.schema.types import ENTRY_TYPES, TYPES_BY_FOLDER
+from generator.diagnostics import Diagnostics as _Diagnostics
+from generator.schema.declare import load_schema
+
+SCHEMA = load_schema(Path(__file__).parent.parent, _Diagnostics())
+"""This site's types (its types.yaml): the committed schemas and the content follow them."""
+ENTRY_TYPES, TYPES_BY_FOLDER = SCHEMA.types, SCHEMA.by_folder
 
 REPO = Path(__file__).parent.parent
 SCHEMAS = REPO / "schemas"

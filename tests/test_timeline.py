@@ -148,18 +148,18 @@ def classes(svg: ET.Element) -> set[str]:
 
 
 def test_organisation_timeline_one_row_per_member_state_in_order_of_joining(synthetic: Site) -> None:
-    svg = parse(timeline.organisation_timeline(synthetic.by_id["alpha"], synthetic, today_year=YEAR))
+    svg = parse(timeline.holder_timeline(synthetic.by_id["alpha"], synthetic, today_year=YEAR))
     labels = [row_label(r) for r in rows(svg)]
     assert labels == ["Kazakhstan", "Russian Federation", "Uzbekistan", "Armenia", "Belarus"]
 
 
 def test_hostile_name_stays_text(synthetic: Site) -> None:
-    markup = str(timeline.organisation_timeline(synthetic.by_id["alpha"], synthetic, today_year=YEAR))
+    markup = str(timeline.holder_timeline(synthetic.by_id["alpha"], synthetic, today_year=YEAR))
     assert "<script" not in markup
     svg = parse(markup)
     assert HOSTILE in svg.find(f"{SVG}title").text
     assert HOSTILE in svg.find(f"{SVG}desc").text
-    country_svg = parse(timeline.country_timeline(synthetic.by_id["kaz"], synthetic, today_year=YEAR))
+    country_svg = parse(timeline.target_timeline(synthetic.by_id["kaz"], synthetic, today_year=YEAR))
     assert not [e for e in country_svg.iter() if e.tag.endswith("script")]
     texts = ["".join(e.itertext()) for e in country_svg.iter(f"{SVG}text")]
     assert any(HOSTILE in t for t in texts)  # the full name, as a tooltip of the row label
@@ -168,7 +168,7 @@ def test_hostile_name_stays_text(synthetic: Site) -> None:
 
 
 def test_roles_changes_uncertainty_and_ends_are_drawn(synthetic: Site) -> None:
-    svg = parse(timeline.organisation_timeline(synthetic.by_id["alpha"], synthetic, today_year=YEAR))
+    svg = parse(timeline.holder_timeline(synthetic.by_id["alpha"], synthetic, today_year=YEAR))
     used = classes(svg)
     assert {"tl-member", "tl-observer", "tl-other"} <= used
     assert {"tl-mark-suspended", "tl-mark-reinstated", "tl-mark-withdrawn"} <= used
@@ -184,18 +184,18 @@ def test_roles_changes_uncertainty_and_ends_are_drawn(synthetic: Site) -> None:
     assert "suspended 2008; reinstated 2010" in desc
     assert "start not recorded" in desc
 
-    beta = parse(timeline.organisation_timeline(synthetic.by_id["beta"], synthetic, today_year=YEAR))
+    beta = parse(timeline.holder_timeline(synthetic.by_id["beta"], synthetic, today_year=YEAR))
     assert "tl-end-cap" in classes(beta) and "tl-arrow" not in classes(beta)
     assert "dissolution (1 January 2015)" in beta.find(f"{SVG}desc").text
 
 
 def test_no_members_no_chart(synthetic: Site) -> None:
-    assert timeline.organisation_timeline(synthetic.by_id["gamma"], synthetic, today_year=YEAR) is None
-    assert timeline.country_timeline(synthetic.by_id["mda"], synthetic, today_year=YEAR) is None
+    assert timeline.holder_timeline(synthetic.by_id["gamma"], synthetic, today_year=YEAR) is None
+    assert timeline.target_timeline(synthetic.by_id["mda"], synthetic, today_year=YEAR) is None
 
 
 def test_country_timeline_one_row_per_organisation(synthetic: Site) -> None:
-    svg = parse(timeline.country_timeline(synthetic.by_id["kaz"], synthetic, today_year=YEAR))
+    svg = parse(timeline.target_timeline(synthetic.by_id["kaz"], synthetic, today_year=YEAR))
     assert len(rows(svg)) == 2
     assert row_label(rows(svg)[1]).endswith("BC")  # the abbreviation, full name as tooltip
     assert svg.find(f"{SVG}title").text == "Memberships of Kazakhstan"
@@ -214,15 +214,15 @@ def test_overview_matrix(synthetic: Site) -> None:
 
 def test_same_input_same_bytes_and_year_is_a_parameter(synthetic: Site, make_project, tmp_path: Path) -> None:
     org, country = synthetic.by_id["alpha"], synthetic.by_id["kaz"]
-    first = [timeline.organisation_timeline(org, synthetic, today_year=YEAR),
-             timeline.country_timeline(country, synthetic, today_year=YEAR),
+    first = [timeline.holder_timeline(org, synthetic, today_year=YEAR),
+             timeline.target_timeline(country, synthetic, today_year=YEAR),
              timeline.overview_chart(synthetic, today_year=YEAR)]
     again = _site(make_project(SYNTHETIC))  # a second load of the same files
-    second = [timeline.organisation_timeline(again.by_id["alpha"], again, today_year=YEAR),
-              timeline.country_timeline(again.by_id["kaz"], again, today_year=YEAR),
+    second = [timeline.holder_timeline(again.by_id["alpha"], again, today_year=YEAR),
+              timeline.target_timeline(again.by_id["kaz"], again, today_year=YEAR),
               timeline.overview_chart(again, today_year=YEAR)]
     assert [str(m).encode() for m in first] == [str(m).encode() for m in second]
-    later = str(timeline.organisation_timeline(org, synthetic, today_year=YEAR + 10))
+    later = str(timeline.holder_timeline(org, synthetic, today_year=YEAR + 10))
     assert later != str(first[0])
     assert f"to {YEAR + 10}." in later
 
@@ -242,7 +242,7 @@ def test_short_labels_are_distinct(real: Site) -> None:
 def test_real_content_every_chart(real: Site) -> None:
     ids: dict[str, str] = {}
     for org in real.of_type("organisation"):
-        markup = timeline.organisation_timeline(org, real, today_year=YEAR)
+        markup = timeline.holder_timeline(org, real, today_year=YEAR)
         members = {m["country"].target for m in org.get("members") or []}
         if not members:
             assert markup is None
@@ -256,14 +256,14 @@ def test_real_content_every_chart(real: Site) -> None:
                 assert element_id not in ids, f"id {element_id} in {org.id} and {ids.get(element_id)}"
                 ids[element_id] = org.id
     for country in real.of_type("country"):
-        markup = timeline.country_timeline(country, real, today_year=YEAR)
-        organisations = {m.organisation.id for m in real.memberships.get(country.id, [])}
+        markup = timeline.target_timeline(country, real, today_year=YEAR)
+        organisations = {m.holder.id for m in real.related.get(country.id, [])}
         if not organisations:
             assert markup is None
             continue
         assert len(rows(parse(markup))) == len(organisations), country.id
     overview = parse(timeline.overview_chart(real, today_year=YEAR))
-    assert len(rows(overview)) == len(real.memberships)
+    assert len(rows(overview)) == len(real.related)
 
 
 def test_every_colour_comes_from_the_stylesheet(real: Site) -> None:

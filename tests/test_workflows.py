@@ -20,7 +20,10 @@ import yaml
 
 from generator import cli
 from generator.schema.scaffold import scaffold_text
-from generator.schema.types import ENTRY_TYPES
+from generator.schema.types import default_schema
+
+ENTRY_TYPES = default_schema().types
+"""The generator's types: CONTRIBUTING.md walks through each of them."""
 
 REPO = Path(__file__).parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"

@@ -39,6 +39,14 @@ def works_cited_by(bibliography: Any, seed: str) -> list[tuple[str, list[str]]]:
     return sorted(found)
 
 
+def entries_about(site: Any, key: str) -> list[Any]:
+    """Entries about the work ``key``: those whose own citation-key field (a guide's ``work``) names it."""
+    from generator.schema.fields import Cite
+
+    return [e for e in site.entries if any(isinstance(f.type, Cite) and getattr(e.get(f.name), "key", None) == key
+                                           for f in e.type.fields)]
+
+
 def disagreements_citing(site: Any, seed: str) -> list[str]:
     """Ids of disagreements in which a position cites ``seed``."""
     return [d.id for d in site.of_type("disagreement")

@@ -51,6 +51,36 @@ CODES: dict[str, str] = {
     "organisation.period": "An organisation is dissolved before it was founded (compared on the widest reading of "
                            "uncertain dates).",
     "country.unknown-code": "A country id is not an ISO 3166-1 alpha-3 code.",
+    # the types file (types.yaml; see docs/contributing/types.md)
+    "types.unknown-key": "A key of the types file, or of a type, record or field set declaration, is not one the "
+                         "format knows (a misspelling, or a key at the wrong level).",
+    "types.unknown-kind": "A field's `kind` is not a registered field kind (the field reference lists them).",
+    "types.unknown-parameter": "A field gives a parameter its kind does not take (e.g. `max_length` on `markdown`).",
+    "types.missing-key": "A declaration lacks something it needs: a type its `plural`, `folder`, `doc`, an `id` or "
+                         "`name` field; a field its `kind` or `doc`; a kind a required parameter; a record its "
+                         "`fields`.",
+    "types.bad-value": "A value in the types file has the wrong shape: text where a list is expected, a number that "
+                       "is not a whole number, `yes` for `true`, an empty enumeration.",
+    "types.bad-name": "A type, record, enumeration or field set name, a field name, a folder or a URL prefix is "
+                      "not in lowercase letters, digits and single hyphens (field names: underscores).",
+    "types.bad-option": "`inverse`, `acyclic` or `loop_hint` is given on a field that does not refer to entries.",
+    "types.duplicate": "An enumeration lists the same value twice.",
+    "types.unknown-type": "A `ref` names an entry type that is not declared.",
+    "types.unknown-enum": "An `enum` field names an enumeration not declared under `enums:`.",
+    "types.unknown-record": "A field names a record not declared under `records:`.",
+    "types.record-loop": "A record contains itself, directly or through other records.",
+    "types.unknown-field-set": "A type's `include` names a field set not declared under `field_sets:`.",
+    "types.unknown-field": "A type's `omit`, `chronology_date` or `glossary_definition` names a field the type does "
+                           "not have.",
+    "types.unknown-validator": "A `validators` list or a `derive_name` names a check or name source the generator "
+                               "does not register (the field reference lists them).",
+    "types.unknown-feature": "A type's `features` lists something that is not a site feature.",
+    "types.unknown-base": "`extends` names something other than `default` (the generator's types).",
+    "types.folder-clash": "Two types use the same folder under `content/`.",
+    "types.url-clash": "A type's URL prefix is another type's, or the address of a page the generator writes "
+                       "(`chronology`, `glossary`, `sources`, `data`, `timeline`, `editions`, `reference`...).",
+    "types.no-types": "The types file is empty, or declares no entry type (and does not extend the default types).",
+    "types.unreadable": "The types file could not be read.",
     # content folders
     "content.missing": "The content folder does not exist.",
     "content.unknown-folder": "A folder under `content/` is not an entry type's folder.",
@@ -121,6 +151,7 @@ CODES: dict[str, str] = {
     # permalinks and the contributor workflow
     "permalink.broken-link": "A link or resource in the built site (`site/`) points to a file that is not there.",
     "scaffold.placeholder": "A value is still the `TODO` placeholder written by `python -m generator new`.",
+    "scaffold.unknown-type": "`python -m generator new` was asked for a type the site does not declare.",
     "scaffold.exists": "`python -m generator new` was asked for a file that already exists (it never overwrites).",
     "scaffold.former-id": "`python -m generator new` was asked for an id that is another entry's former id (in its "
                           "`aliases`): that address redirects to the renamed entry and is not reused.",

@@ -2,15 +2,17 @@
 
 Each entry file's outcome (the :class:`~generator.load.loader.Entry`, or ``None``, and the
 diagnostics its checks produced) is stored under a key made of the file's bytes, its
-path, its type and a fingerprint of everything else that decides the outcome: this
-package's source code, the Python version and the libraries that parse and check
+path, its type, the fingerprint of the site's type declarations (``types.yaml`` and the
+default types it extends) and a fingerprint of everything else that decides the outcome:
+this package's source code, the Python version and the libraries that parse and check
 (PyYAML, edtf, pycountry). Any change to those starts from an empty cache.
 
 The cache is one pickle file (``.cache/entries.pickle``). CI restores it from the Actions
 cache, so it is read as if anyone could have written it: the file itself with an
 unpickler that loads no class at all, each record with one that loads only the
 generator's own value classes (by exact name) and a few builtins, so a tampered file
-cannot run code; a record of the wrong shape is a miss. An unreadable, corrupt or
+cannot run code (an entry's type is found again by name in the build's own schema, never
+by importing anything); a record of the wrong shape is a miss. An unreadable, corrupt or
 foreign file is ignored (and rewritten), never an error.
 """
 
@@ -26,7 +28,7 @@ from typing import Any
 
 from generator.render.cache_files import library_versions, read_plain_pickle, write_atomically
 from generator.diagnostics import Diagnostic
-from generator.schema.types import EntryType, entry_type_named
+from generator.schema.types import EntryType, Schema, default_schema
 
 FORMAT = 1
 """Bump when the file layout changes."""
@@ -56,8 +58,7 @@ def _allowed_classes() -> dict[tuple[str, str], Any]:
                     and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))):
                 allowed[(module_name, name)] = value
     import datetime
-    allowed.update({("datetime", "date"): datetime.date, ("datetime", "datetime"): datetime.datetime,
-                    ("generator.schema.types", "entry_type_named"): entry_type_named})
+    allowed.update({("datetime", "date"): datetime.date, ("datetime", "datetime"): datetime.datetime})
     import builtins
     allowed.update({("builtins", name): getattr(builtins, name) for name in _ALLOWED_BUILTINS if name != "NoneType"})
     allowed[("builtins", "NoneType")] = type(None)
@@ -74,8 +75,18 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+_TYPE_LOOKUP = ("generator.schema.types", "entry_type_named")
+"""How an :class:`EntryType` is pickled (by name, see ``EntryType.__reduce__``)."""
+
+
 class _Unpickler(pickle.Unpickler):
+    def __init__(self, stream: io.BytesIO, schema: Schema) -> None:
+        super().__init__(stream)
+        self.schema = schema
+
     def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == _TYPE_LOOKUP:
+            return self.schema.type_named  # a name the schema does not declare is a KeyError: a miss
         found = _allowed_classes().get((module, name))
         if found is None:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache")
@@ -91,17 +102,18 @@ class EntryCache:
 
     Args:
         path: the cache file; ``None`` keeps nothing between builds.
+        schema: the site's entry types (default: the generator's); part of every key.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, schema: Schema | None = None) -> None:
         self.path = path
+        self.schema = schema or default_schema()
         self._old: dict[str, bytes] = self._read(path) if path is not None else {}
         self._new: dict[str, bytes] = {}
 
-    @staticmethod
-    def key(entry_type: EntryType, path: str, data: bytes) -> str:
+    def key(self, entry_type: EntryType, path: str, data: bytes) -> str:
         """The cache key of one file's bytes at ``path``."""
-        digest = hashlib.sha256(f"{fingerprint()}\0{entry_type.name}\0{path}\0".encode())
+        digest = hashlib.sha256(f"{fingerprint()}\0{self.schema.fingerprint}\0{entry_type.name}\0{path}\0".encode())
         digest.update(data)
         return digest.hexdigest()
 
@@ -111,10 +123,10 @@ class EntryCache:
         if blob is None:
             return None
         try:
-            outcome = _Unpickler(io.BytesIO(blob)).load()
+            outcome = _Unpickler(io.BytesIO(blob), self.schema).load()
         except Exception:  # noqa: BLE001 - a damaged record is a miss, never a failed build
             return None
-        if not _well_formed(outcome):
+        if not _well_formed(outcome, self.schema):
             return None
         self._new[key] = blob
         return outcome
@@ -141,7 +153,7 @@ class EntryCache:
         return {k: v for k, v in records.items() if isinstance(k, str) and isinstance(v, bytes)}
 
 
-def _well_formed(outcome: Any) -> bool:
+def _well_formed(outcome: Any, schema: Schema) -> bool:
     """Whether a record has the shape :meth:`EntryCache.put` stores: ``(Entry | Remains | None, [Diagnostic, ...])``."""
     from generator.load.loader import Entry, Remains
 
@@ -150,7 +162,8 @@ def _well_formed(outcome: Any) -> bool:
     entry, diagnostics = outcome
     return ((entry is None or (isinstance(entry, Remains) and isinstance(entry.path, str))
              or (isinstance(entry, Entry) and isinstance(entry.id, str)
-                               and isinstance(entry.type, EntryType) and isinstance(entry.path, str)))
+                               and isinstance(entry.type, EntryType) and entry.type is schema.by_name.get(entry.type.name)
+                               and isinstance(entry.path, str)))
             and isinstance(diagnostics, list) and all(isinstance(d, Diagnostic) for d in diagnostics))
 
 

@@ -1,9 +1,11 @@
 """Index and link the loaded entries into a read-only :class:`Site`.
 
 Checks that need every entry at once live here: unique ids and URLs, aliases,
-references between entries (in fields and in prose), citation keys, cycles in
-predecessor and parent chains; and the derived data templates need: backlinks,
-inverse relations and each country's memberships.
+references between entries (in fields and in prose), citation keys, loops through
+the fields declared ``acyclic`` (predecessors, parent); and the derived data templates
+need: backlinks, the reverse of the fields declared with an ``inverse``, and each entry's
+side of the :class:`~generator.schema.fields.Relation` records that name it (a country's
+memberships).
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from generator.diagnostics import Diagnostics, Location, did_you_mean
-from generator.schema.fields import SLUG_RE
+from generator.schema.fields import SLUG_RE, Field, Relation
 from generator.load.loader import Entry, Remains
 from generator.render.prose import ScannedProse, scan
 from generator.diagnostics.suggest import citation_hint, close_id, rename_candidates
-from generator.schema.types import ENTRY_TYPES, TYPES_BY_NAME, EntryType
+from generator.schema.types import EntryType, Schema, default_schema
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schemas", "reference", "pagefind",
                           "search-names"})
@@ -27,11 +29,23 @@ RESERVED_IDS = frozenset({"index", "assets", "search", "sources", "data", "schem
 
 
 @dataclass
-class Membership:
-    """A membership seen from the country's side."""
+class Related:
+    """One record of a :class:`~generator.schema.fields.Relation` field, seen from the entry it names.
 
-    organisation: Entry
+    Attributes:
+        holder: the entry whose field holds the record (the organisation of a membership).
+        field: the Relation field (``members``).
+        record: the record (``country``, ``role``, ``from``, ``to``, ``sources``...).
+    """
+
+    holder: Entry
+    field: Field
     record: dict
+
+    @property
+    def relation(self) -> Relation:
+        """The field's :class:`~generator.schema.fields.Relation` (its labels and target field)."""
+        return self.field.type  # type: ignore[return-value]
 
 
 @dataclass
@@ -44,10 +58,14 @@ class Site:
     scanned: dict[int, list[ScannedProse]]
     backlinks: dict[str, list[Entry]]
     inverse: dict[str, dict[str, list[Entry]]]
-    memberships: dict[str, list[Membership]]
+    """For each entry id, the entries naming it in a field that declares an ``inverse``, by that inverse's name."""
+    related: dict[str, list[Related]]
+    """For each entry id, the Relation records naming it, in site order."""
     cited_keys: set[str] = field(default_factory=set)
     memo: dict[str, Any] = field(default_factory=dict)
     """Values derived once per build by later stages (e.g. timeline labels)."""
+    schema: Schema = field(default_factory=default_schema)
+    """The site's entry types."""
 
     def of_type(self, entry_type: EntryType | str) -> list[Entry]:
         name = entry_type if isinstance(entry_type, str) else entry_type.name
@@ -70,12 +88,13 @@ def _a(noun: str) -> str:
 
 def _ref_error(ref_id: str, wanted: tuple[str, ...], location: Location, by_id: dict[str, Entry],
                diagnostics: Diagnostics, broken_ids: Iterable[str] = (), manifest_urls: frozenset[str] | None = None,
-               in_prose: bool = False) -> None:
+               in_prose: bool = False, schema: Schema | None = None) -> None:
+    types = (schema or default_schema()).types
     kind = " or ".join(_a(t) for t in wanted) if wanted else "an entry"
     if not ref_id:
         diagnostics.error("ref.unknown", "empty entry link", location, "write [[id]] or [[id|text]]")
         return
-    renamed = _rename_hint(ref_id, wanted, by_id, manifest_urls, in_prose)
+    renamed = _rename_hint(ref_id, wanted, by_id, manifest_urls, in_prose, types)
     if renamed:
         message, hint = renamed
         diagnostics.error("ref.unknown", message, location, hint)
@@ -86,7 +105,7 @@ def _ref_error(ref_id: str, wanted: tuple[str, ...], location: Location, by_id: 
     # "[[Soft Power]]" should find 'soft-power': compare ids with ids.
     probe = ref_id if SLUG_RE.match(ref_id) else re.sub(r"[^a-z0-9]+", "-", ref_id.lower()).strip("-")
     guess = probe if probe in candidates else close_id(probe or ref_id, candidates)
-    folders = "/".join(t.folder for t in ENTRY_TYPES if not wanted or t.name in wanted)
+    folders = "/".join(t.folder for t in types if not wanted or t.name in wanted)
     diagnostics.error("ref.unknown", f"'{ref_id}' is not {kind}", location,
                       f"did you mean '{guess}'?" if guess else
                       f"write the id of an existing entry (its file name in content/{folders}/, without .yaml)"
@@ -95,9 +114,10 @@ def _ref_error(ref_id: str, wanted: tuple[str, ...], location: Location, by_id: 
 
 
 def _rename_hint(ref_id: str, wanted: tuple[str, ...], by_id: dict[str, Entry],
-                 manifest_urls: frozenset[str] | None, in_prose: bool) -> tuple[str, str] | None:
+                 manifest_urls: frozenset[str] | None, in_prose: bool,
+                 types: Iterable[EntryType]) -> tuple[str, str] | None:
     """Message and hint for a reference to an id that was published and is gone: likely a rename."""
-    for entry_type in ENTRY_TYPES:
+    for entry_type in types:
         if wanted and entry_type.name not in wanted:
             continue
         of_type = [i for i, e in by_id.items() if e.type.name == entry_type.name]
@@ -124,8 +144,9 @@ class _Index:
     """Entries by id and by former id, and how to resolve a reference against them."""
 
     def __init__(self, claims: dict[str, list[Entry]], aliases: dict[str, Entry], broken_ids: Iterable[str],
-                 published: frozenset[str] | None = None) -> None:
+                 published: frozenset[str] | None = None, schema: Schema | None = None) -> None:
         self.claims = claims
+        self.schema = schema
         self.published = published
         self.by_id = {i: entries[0] for i, entries in claims.items()}
         self.aliases = aliases
@@ -143,7 +164,7 @@ class _Index:
                                   f"write [[{new}]]" if hint_link else f"write '{new}'")
             elif target not in self.known:
                 _ref_error(target, types, location, self.by_id, diagnostics, self.known - self.by_id.keys(),
-                           self.published, in_prose=hint_link)
+                           self.published, in_prose=hint_link, schema=self.schema)
             return None
         # An id claimed twice is reported on each claimant (id.duplicate); a reference is
         # read as naming the claimant of the type it expects, so the clash does not cascade.
@@ -162,17 +183,19 @@ class _Index:
 
 def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] | None,
          broken_ids: set[str] = frozenset(), remains: Iterable[Remains] = (),
-         manifest_urls: Iterable[str] | None = None) -> Site:
+         manifest_urls: Iterable[str] | None = None, schema: Schema | None = None) -> Site:
     """Index ``entries`` and check everything that spans entries.
 
     ``bib_keys`` is the set of known citation keys (``None`` skips the check).
     ``broken_ids`` are ids of files that failed to load: references to them are not
     reported again. ``remains`` are what is left of those files: their references and
     citations are checked too. ``manifest_urls`` (the URLs of ``permalinks.json``, when known)
-    lets a reference to a renamed entry say so instead of guessing a similar id.
+    lets a reference to a renamed entry say so instead of guessing a similar id. ``schema``
+    gives the types' order and their fields' relation options (default: the generator's types).
     """
+    schema = schema or default_schema()
     published = frozenset(manifest_urls) if manifest_urls is not None else None
-    order = {t.name: i for i, t in enumerate(ENTRY_TYPES)}
+    order = {t.name: i for i, t in enumerate(schema.types)}
     entries = sorted(entries, key=lambda e: (order[e.type.name], e.id))
     claims: dict[str, list[Entry]] = {}
     kept: list[Entry] = []
@@ -222,7 +245,7 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
             else:
                 aliases[alias] = entry
 
-    index = _Index(claims, aliases, broken_ids, published)
+    index = _Index(claims, aliases, broken_ids, published, schema)
     backlinks: dict[str, dict[str, Entry]] = defaultdict(dict)
     for entry in entries:
         for ref in entry.refs:
@@ -266,28 +289,29 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
             else:
                 cited.add(key)
 
-    _check_succession(entries, by_id, diagnostics)
-    _check_cycles(entries, by_id, _field_edges(entries, "parent"), diagnostics, set(), "'parent' forms a loop",
-                  "an organisation cannot be part of itself; remove the 'parent' that closes the loop")
+    for entry_type in schema.types:
+        _check_acyclic(entry_type, [e for e in entries if e.type.name == entry_type.name], by_id, diagnostics)
 
     inverse: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
-    memberships: dict[str, list[Membership]] = defaultdict(list)
+    related: dict[str, list[Related]] = defaultdict(list)
     for entry in entries:
-        for name, inverse_name in (("predecessors", "successors"), ("successors", "predecessors"),
-                                   ("parent", "parts")):
-            value = entry.get(name)
-            for ref in (value if isinstance(value, list) else [value] if value else []):
-                if ref.target in by_id:
-                    inverse[ref.target][inverse_name].append(entry)
-        for record in entry.get("members", []):
-            if record["country"].target in by_id:
-                memberships[record["country"].target].append(Membership(entry, record))
+        for spec in entry.type.fields:
+            value = entry.get(spec.name)
+            if spec.inverse:
+                for ref in (value if isinstance(value, list) else [value] if value else []):
+                    if ref.target in by_id:
+                        inverse[ref.target][spec.inverse].append(entry)
+            if isinstance(spec.type, Relation):
+                for record in value or []:
+                    if record[spec.type.target].target in by_id:
+                        related[record[spec.type.target].target].append(Related(entry, spec, record))
 
     return Site(
         entries=entries, by_id=by_id, aliases=aliases, scanned=scanned,
         backlinks={k: sorted(v.values(), key=lambda e: (order[e.type.name], e.name.lower()))
                    for k, v in backlinks.items()},
-        inverse={k: dict(v) for k, v in inverse.items()}, memberships=dict(memberships), cited_keys=cited,
+        inverse={k: dict(v) for k, v in inverse.items()}, related=dict(related), cited_keys=cited,
+        schema=schema,
     )
 
 
@@ -307,25 +331,45 @@ def _field_edges(entries: list[Entry], field_name: str) -> dict[str, list[Edge]]
     return edges
 
 
-def _check_succession(entries: list[Entry], by_id: dict[str, Entry], diagnostics: Diagnostics) -> None:
-    """Loops through ``predecessors``, through ``successors``, and through both together.
+def _check_acyclic(entry_type: EntryType, entries: list[Entry], by_id: dict[str, Entry],
+                   diagnostics: Diagnostics) -> None:
+    """Loops through each field of ``entry_type`` declared ``acyclic``, and through pairs of them.
 
-    ``a.successors: [b]`` and ``b.predecessors: [a]`` say the same thing; a loop in the
-    relation they describe together is as impossible as a loop in either alone.
+    A field whose ``inverse`` is another acyclic field of the same type states the same
+    relation from the other side (``a.successors: [b]`` is ``b.predecessors: [a]``): a loop
+    in the relation the two describe together is as impossible as a loop in either alone.
     """
-    reported: set[frozenset[str]] = set()
-    _check_cycles(entries, by_id, _field_edges(entries, "predecessors"), diagnostics, reported,
-                  "'predecessors' forms a loop",
-                  "an organisation cannot be its own predecessor; remove the reference that closes the loop")
-    followed_by = _field_edges(entries, "successors")
-    _check_cycles(entries, by_id, followed_by, diagnostics, reported, "'successors' forms a loop",
-                  "an organisation cannot be its own successor; remove the reference that closes the loop")
-    for entry in entries:
-        for predecessor, location in _field_edges([entry], "predecessors")[entry.id]:
-            followed_by.setdefault(predecessor, []).append((entry.id, location))
-    _check_cycles(entries, by_id, followed_by, diagnostics, reported, "'successors' and 'predecessors' form a loop",
-                  "an organisation cannot come both before and after another; "
-                  "check which of the two references is the wrong way round")
+    acyclic = {f.name: f for f in entry_type.fields if f.acyclic}
+
+    def pair(name: str) -> frozenset[str]:
+        """The field and its inverse, when both are acyclic fields of the type: one relation."""
+        other = acyclic.get(acyclic[name].inverse or "")
+        return frozenset((name, other.name)) if other is not None and other.inverse == name else frozenset((name,))
+
+    # A loop is reported once per relation, though several of its fields may find it.
+    reported: dict[frozenset[str], set[frozenset[str]]] = defaultdict(set)
+    article = _a(entry_type.name)
+    for field_ in acyclic.values():
+        hint = field_.loop_hint or f"{article} cannot reach itself through '{field_.name}'; " \
+                                   "remove the reference that closes the loop"
+        _check_cycles(entries, by_id, _field_edges(entries, field_.name), diagnostics, reported[pair(field_.name)],
+                      f"'{field_.name}' forms a loop", hint)
+    paired = set()
+    for field_ in acyclic.values():
+        if len(pair(field_.name)) == 1 or pair(field_.name) in paired:
+            continue
+        other = acyclic[field_.inverse or ""]
+        paired.add(pair(field_.name))
+        reported_here = reported[pair(field_.name)]
+        # Both read in the direction of `other`: "a.successors: [b]" and "b.predecessors: [a]" are one edge a -> b.
+        followed_by = _field_edges(entries, other.name)
+        for entry in entries:
+            for source, location in _field_edges([entry], field_.name)[entry.id]:
+                followed_by.setdefault(source, []).append((entry.id, location))
+        _check_cycles(entries, by_id, followed_by, diagnostics, reported_here,
+                      f"'{other.name}' and '{field_.name}' form a loop",
+                      f"{article} cannot come both before and after another; "
+                      "check which of the two references is the wrong way round")
 
 
 def _check_cycles(entries: list[Entry], by_id: dict[str, Entry], edges: dict[str, list[Edge]],

@@ -19,7 +19,7 @@ from generator.diagnostics import display_path
 from generator.load.entry_cache import EntryCache
 from generator.schema.fields import INVALID, SLUG_RE, CheckContext, CiteKey, Prose, RefValue
 from generator.render.prose import ScannedProse, scan
-from generator.schema.types import ENTRY_TYPES, TYPES_BY_FOLDER, EntryType
+from generator.schema.types import EntryType, Schema, default_schema
 from generator.load.yamlload import YMap, YSeq, load_yaml
 
 MAX_ENTRIES = 100_000
@@ -64,8 +64,9 @@ class Entry:
 
     @property
     def first_date(self) -> Any:
-        """Earliest value of the entry's ``date`` (events), for sorting and grouping."""
-        return min(alt["date"] for alt in self.data["date"])
+        """Earliest value of the field that dates the entry in the chronology (its type's
+        ``chronology_date``, else ``date``), for sorting and grouping."""
+        return min(alt["date"] for alt in self.data[self.type.chronology_date or "date"])
 
     @property
     def sort_letter(self) -> str:
@@ -109,12 +110,14 @@ def outside_project(path: Path, root: Path, diagnostics: Diagnostics) -> bool:
 
 
 def discover(content_dir: Path, root: Path, diagnostics: Diagnostics,
-             unread: set[str] | None = None) -> list[tuple[EntryType, Path]]:
+             unread: set[str] | None = None, schema: Schema | None = None) -> list[tuple[EntryType, Path]]:
     """Every entry file, in a deterministic order; stray files are reported.
 
     ``unread``, if given, receives the ids (file names) of entry files that are refused
     unread (links out of the project), so that references to them are not reported again.
+    ``schema`` gives the entry folders (default: the generator's types).
     """
+    by_folder = (schema or default_schema()).by_folder
     found: list[tuple[EntryType, Path]] = []
     if outside_project(content_dir, root, diagnostics):
         return found
@@ -126,12 +129,12 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics,
     for child in sorted(content_dir.iterdir(), key=lambda p: p.name):
         if child.name.startswith(".") or outside_project(child, root, diagnostics):
             continue
-        entry_type = TYPES_BY_FOLDER.get(child.name)
+        entry_type = by_folder.get(child.name)
         if entry_type is None or not child.is_dir():
             diagnostics.error(
                 "content.unknown-folder", f"'{child.name}' is not an entry folder",
                 Location(display_path(child, root), 1, 1),
-                did_you_mean(child.name, TYPES_BY_FOLDER) or f"entry folders: {', '.join(TYPES_BY_FOLDER)}",
+                did_you_mean(child.name, by_folder) or f"entry folders: {', '.join(by_folder)}",
             )
             continue
         files = sorted(child.iterdir(), key=lambda p: p.name)
@@ -243,9 +246,9 @@ def check_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diag
     if entry_type.derive_name is not None:
         name = entry_type.derive_name(entry_id)
         if name is None:
-            diagnostics.error("country.unknown-code", f"'{entry_id}' is not an ISO 3166-1 alpha-3 country code",
-                              ctx.at(id_node) if id_node else Location(path, 1, 1),
-                              "use the lowercase alpha-3 code, e.g. 'rus', 'kaz', 'blr'")
+            source = entry_type.derive_name  # a NameSource: it says how an unknown id is reported
+            diagnostics.error(source.code, source.message.format(id=entry_id),
+                              ctx.at(id_node) if id_node else Location(path, 1, 1), source.hint)
             return remains()
     # Scanned here rather than when linking, so that the entry cache keeps the scans too.
     return Entry(entry_type, entry_id, path, values, name, ctx.refs, ctx.cites, ctx.prose,
@@ -254,20 +257,22 @@ def check_entry(entry_type: EntryType, data: bytes, path: str, diagnostics: Diag
 
 def load_entries(content_dir: Path, root: Path, diagnostics: Diagnostics, *, cache: EntryCache | None = None,
                  texts: dict[str, bytes] | None = None,
-                 remains: list[Remains] | None = None) -> tuple[list[Entry], set[str]]:
+                 remains: list[Remains] | None = None,
+                 schema: Schema | None = None) -> tuple[list[Entry], set[str]]:
     """Load every entry under ``content_dir``; errors go to ``diagnostics``.
 
     Args:
         cache: outcomes of earlier builds; only files whose bytes are not in it are parsed.
         texts: if given, filled with each file's bytes by its displayed path.
         remains: if given, filled with what can still be checked of the files that failed.
+        schema: the site's entry types (default: the generator's).
 
     Returns the valid entries and the ids (file names) of files that failed, so that
     references to a broken file are not reported a second time.
     """
     entries = []
     broken: set[str] = set()
-    for entry_type, file in discover(content_dir, root, diagnostics, broken):
+    for entry_type, file in discover(content_dir, root, diagnostics, broken, schema):
         path = display_path(file, root)
         try:
             data = file.read_bytes()
@@ -300,4 +305,4 @@ def load_entries(content_dir: Path, root: Path, diagnostics: Diagnostics, *, cac
 
 
 
-__all__ = ["Entry", "ENTRY_TYPES", "Remains", "check_entry", "discover", "outside_project", "load_entries", "load_entry"]
+__all__ = ["Entry", "Remains", "check_entry", "discover", "outside_project", "load_entries", "load_entry"]

@@ -1,13 +1,17 @@
 """The site's data as downloadable tables: CSV and JSON, described by a Frictionless Data Package.
 
 :func:`data_files` returns ``{path: text}`` for ``data/``: one CSV and one JSON file per
-table (organisations, memberships, events, concepts, countries, sources) and
-``data/datapackage.json``, a Frictionless Data Package (v1) whose resources are the CSV
-files, each with a Table Schema (types, descriptions, primary and foreign keys).
+table and ``data/datapackage.json``, a Frictionless Data Package (v1) whose resources are
+the CSV files, each with a Table Schema (types, descriptions, primary and foreign keys).
 
-Each table is declared once (:data:`TABLES`): the fields, their types and descriptions
-and how a row is made from an entry. The CSV, the JSON and the schema all come from
-that declaration.
+The tables (:func:`site_tables`): one per entry type with the ``data`` feature, one link
+table per :class:`~generator.schema.fields.Relation` field of those types (a membership a
+row), and the sources. The generator's default types have hand-written tables
+(:data:`TABLES`: organisations, memberships, events, concepts, countries, sources);
+any other type's table is derived from its declared fields (:func:`type_table`,
+:func:`relation_table`). Each table is declared once: the fields, their types and
+descriptions and how a row is made from an entry. The CSV, the JSON and the schema all
+come from that declaration.
 
 - **Deterministic**: rows sorted by primary key, keys in declaration order, ``\\n``
   line ends, no timestamps; the same content and ``version`` give the same bytes.
@@ -33,10 +37,17 @@ from typing import Any, Callable
 import pycountry
 
 from generator.bibliography import Bibliography, source_slug
-from generator.schema.fields import Prose, RefValue
+from generator.schema.fields import (
+    Bool, Cite, Date, Enum, Field, ListOf, Markdown, OneOrMany, Prose, Record, Ref, RefValue, Relation, Slug, Text,
+)
 from generator.load.linker import Site
 from generator.load.loader import Entry
-from generator.schema.types import EVENT_KINDS, MEMBERSHIP_ROLES, ORGANISATION_KINDS, STATUS_CHANGES
+from generator.schema.types import EntryType, default_schema
+
+# The tables below describe the default types' data (their enumerations as declared in default_types.yaml).
+_ENUMS = default_schema().enums
+EVENT_KINDS, MEMBERSHIP_ROLES = _ENUMS["event-kind"], _ENUMS["membership-role"]
+ORGANISATION_KINDS, STATUS_CHANGES = _ENUMS["organisation-kind"], _ENUMS["status-change"]
 
 DEFAULT_LICENCE = {"name": "MIT", "title": "MIT License", "path": "https://opensource.org/licenses/MIT"}
 """The data licence when the site declares none (``extra.companion.data_package.licence``)."""
@@ -219,6 +230,18 @@ class Table:
     """``(field, resource, field)``; resource ``""`` refers to the table itself."""
     order: tuple[str, ...] = ()
     """Fields the rows are sorted by (the primary key when empty)."""
+    download: str = ""
+    """What the CSV file holds, in one line for the data page (default: the title and the columns)."""
+    listed_as: str = ""
+    """How the package's description names the table (default: the title in lower case)."""
+
+    def download_text(self) -> str:
+        """The data page's line for the CSV file."""
+        if self.download:
+            return self.download
+        shown = [c.name.replace("_", " ") for c in self.columns if c.name not in ("page", "sources", "summary")
+                 and not c.name.endswith(("_earliest", "_latest", "_alternatives"))]
+        return f"{self.title}: {', '.join(shown[:8])}{', ...' if len(shown) > 8 else ''}."
 
     def sort_key(self, row: dict[str, Any]) -> tuple:
         return tuple(row[k] if isinstance(row[k], int) else str(row[k]) for k in self.order or self.primary_key)
@@ -255,6 +278,7 @@ ORGANISATIONS = Table(
         *_COMMON_TAIL,
     ),
     ("id",), (("parent", "", "id"),),
+    download="Organisations: id, names, kind, founding and dissolution dates.",
 )
 
 MEMBERSHIPS = Table(
@@ -283,6 +307,8 @@ MEMBERSHIPS = Table(
     ),
     ("id",), (("organisation", "organisations", "id"), ("country", "countries", "id")),
     order=("organisation", "country", "sequence"),
+    download="Memberships: organisation, country, role, period, status changes, sources.",
+    listed_as="their memberships",
 )
 
 EVENTS = Table(
@@ -299,6 +325,7 @@ EVENTS = Table(
         *_COMMON_TAIL,
     ),
     ("id",),
+    download="Events: id, date, kind, organisations and countries involved.",
 )
 
 CONCEPTS = Table(
@@ -315,6 +342,7 @@ CONCEPTS = Table(
         *_COMMON_TAIL,
     ),
     ("id",),
+    download="Concepts with their one-sentence definitions.",
 )
 
 COUNTRIES = Table(
@@ -333,6 +361,7 @@ COUNTRIES = Table(
         *_COMMON_TAIL,
     ),
     ("id",),
+    download="Countries with ISO 3166-1 codes.",
 )
 
 SOURCES = Table(
@@ -350,9 +379,12 @@ SOURCES = Table(
         Column("page", "string", "The work's page on the site."),
     ),
     ("key",),
+    download="Sources: one row per work of the bibliography, for looking up the source keys in the other tables.",
+    listed_as="the works cited",
 )
 
 TABLES: tuple[Table, ...] = (ORGANISATIONS, MEMBERSHIPS, EVENTS, CONCEPTS, COUNTRIES, SOURCES)
+"""The hand-written tables of the generator's default types (and the sources)."""
 
 
 # --------------------------------------------------------------------------- rows
@@ -422,7 +454,7 @@ def _country_rows(site: Site, page: Callable[[str], str]) -> list[dict[str, Any]
             "id": country.id, "name": country.name, "iso_alpha3": country.id.upper(),
             "iso_alpha2": getattr(iso, "alpha_2", None), "iso_numeric": getattr(iso, "numeric", None),
             "names": _names(country.get("names")),
-            "membership_count": len(site.memberships.get(country.id, [])), **_tail(country, page),
+            "membership_count": len(site.related.get(country.id, [])), **_tail(country, page),
         })
     return rows
 
@@ -438,6 +470,246 @@ def _source_rows(bibliography: Bibliography, page: Callable[[str], str]) -> list
             "url": f.get("url"), "doi": f.get("doi"), "page": page(f"sources/{source_slug(key)}/"),
         })
     return rows
+
+
+
+# --------------------------------------------------------------------------- tables of any type
+
+_NAME_COLUMNS = {"names": "Names in other languages", "abbreviations": "Abbreviations in any script",
+                 "other_names": "Former or variant names"}
+_SKIPPED = frozenset({"id", "name", "summary", "sources", "body", "aliases", "glossary_links"})
+_NAME_SHAPE = 'JSON array of {"text", "lang", "translit", "note"}'
+
+
+def _is_dated(field_type: Any) -> bool:
+    return isinstance(field_type, OneOrMany) and "date" in field_type.record.field_names()
+
+
+def _defines(field_type: Any) -> bool:
+    """A record with a ``text`` and its ``sources`` (a definition)."""
+    return isinstance(field_type, Record) and {"text", "sources"} <= set(field_type.field_names())
+
+
+def _field_columns(field: Field) -> tuple[Column, ...]:
+    """The columns one declared field gives in its type's table."""
+    kind, doc = field.type, field.doc
+    if field.name in _NAME_COLUMNS and isinstance(kind, ListOf):
+        return (Column(field.name, "array", f"{_NAME_COLUMNS[field.name]}: {_NAME_SHAPE}."),)
+    if _is_dated(kind):
+        return _date_columns(field.name, doc.rstrip("."))
+    if isinstance(kind, Enum):
+        return (Column(field.name, "string", doc, required=field.required, enum=kind.values),)
+    if isinstance(kind, (Ref, Slug)):
+        return (Column(field.name, "string", f"{doc} (an entry id)", required=field.required, pattern=ID_PATTERN),)
+    if isinstance(kind, Cite):
+        return (Column(field.name, "string", f"{doc} (a key of sources.csv)", required=field.required),)
+    if isinstance(kind, Bool):
+        return (Column(field.name, "boolean", doc),)
+    if isinstance(kind, (Text, Markdown, Date)):
+        return (_text(field.name, doc, required=field.required),)
+    if _defines(kind):
+        return (_text(field.name, doc, required=field.required),
+                Column(f"{field.name}_sources", "array", f"Where it is given: JSON array; {_SOURCE_SHAPE}."))
+    if isinstance(kind, Relation):
+        return (Column(f"{field.name}_count", "integer",
+                       f"Number of {kind.label} records ({field.name}: rows of {_relation_table_name(kind)}.csv)."),)
+    if isinstance(kind, ListOf) and isinstance(kind.item, Ref):
+        return (Column(field.name, "array", f"{doc} Entry ids (JSON array)."),)
+    return (Column(field.name, "array" if isinstance(kind, (ListOf, OneOrMany)) else "object",
+                   f"{doc} (JSON)."),)
+
+
+def _plain(value: Any) -> Any:
+    """A checked value as JSON data: references as ids, citation keys as keys, prose as its text."""
+    if isinstance(value, RefValue):
+        return value.target
+    if isinstance(value, Prose):
+        return value.text
+    if hasattr(value, "key") and hasattr(value, "location"):
+        return value.key
+    if hasattr(value, "earliest") and hasattr(value, "text"):
+        return value.text
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _field_values(field: Field, entry: Entry) -> dict[str, Any]:
+    """The cells one declared field gives in its type's table (see :func:`_field_columns`)."""
+    kind, value = field.type, entry.get(field.name)
+    if field.name in _NAME_COLUMNS and isinstance(kind, ListOf):
+        return {field.name: _names(value)}
+    if _is_dated(kind):
+        return _date_values(field.name, value)
+    if isinstance(kind, (Ref, Cite)):
+        return {field.name: _plain(value)}
+    if isinstance(kind, (Text, Markdown, Enum, Slug, Bool)):
+        return {field.name: _prose(value) if isinstance(value, Prose) else value}
+    if isinstance(kind, Date):
+        return {field.name: value.text if value is not None else None}
+    if _defines(kind):
+        value = value or {}
+        return {field.name: value.get("text"), f"{field.name}_sources": _sources(value.get("sources"))}
+    if isinstance(kind, Relation):
+        return {f"{field.name}_count": len(value or [])}
+    if isinstance(kind, ListOf) and isinstance(kind.item, Ref):
+        return {field.name: _refs(value)}
+    return {field.name: _plain(value)}
+
+
+def type_table(entry_type: EntryType) -> Table:
+    """The table of a type without a hand-written one: a column (or a few) per declared field."""
+    columns = [_id(f"The {entry_type.name}'s id, as in the site's URLs."),
+               _text("name", "English name.", required=True)]
+    for field in entry_type.fields:
+        if field.name not in _SKIPPED:
+            columns.extend(_field_columns(field))
+    columns.extend(_COMMON_TAIL)
+    keys = tuple((f.name, "", "id") for f in entry_type.fields
+                 if isinstance(f.type, Ref) and f.type.types == (entry_type.name,))
+    return Table(entry_type.folder, entry_type.plural, entry_type.doc, tuple(columns), ("id",), keys)
+
+
+def _type_rows(entry_type: EntryType, site: Site, page: Callable[[str], str]) -> list[dict[str, Any]]:
+    rows = []
+    for entry in site.of_type(entry_type):
+        row: dict[str, Any] = {"id": entry.id, "name": entry.name}
+        for field in entry_type.fields:
+            if field.name not in _SKIPPED:
+                row.update(_field_values(field, entry))
+        rows.append({**row, **_tail(entry, page)})
+    return rows
+
+
+def _relation_table_name(relation: Relation) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", relation.label.lower()).strip("-") + "s"
+
+
+def relation_table(entry_type: EntryType, field: Field, tables: dict[str, Table]) -> Table:
+    """The link table of a Relation field without a hand-written one: one row per record."""
+    relation: Relation = field.type  # type: ignore[assignment]
+    holder, target = entry_type.name, relation.target
+    target_table = next((tables[t] for t in relation.targets if t in tables), None) if len(relation.targets) == 1 \
+        else None
+    columns = [
+        Column("id", "string", f"Row id: {holder}/{target}/sequence (sequence counts the {target}'s records in the "
+                               f"{holder} from 1, in order of start).", required=True, unique=True),
+        Column(holder, "string", f"Id of the {holder} ({entry_type.folder}.csv).", required=True, pattern=ID_PATTERN),
+        Column(target, "string", relation.record.fields[0].doc + " (an entry id).", required=True, pattern=ID_PATTERN),
+        Column("sequence", "integer", f"1 for the {target}'s first record in the {holder}, 2 for the next...",
+               required=True),
+        Column("role", "string", relation.record.fields[1].doc, required=relation.roles is not None,
+               enum=relation.roles),
+        *_date_columns("from", "When the period began (empty: not recorded)"),
+        *_date_columns("to", "When the period ended (empty: no end recorded)"),
+        Column("open_ended", "boolean", "true when no end date is recorded."),
+    ]
+    if relation.changes:
+        columns.append(Column("changes", "array", 'Status changes inside the period: JSON array of {"status", '
+                                                  '"date": [alternatives as in from_alternatives], "sources": [...], '
+                                                  f'"note": Markdown or null}}; {_SOURCE_SHAPE}.'))
+    columns += [Column("sources", "array", f"Where the {relation.label} is reported: JSON array; {_SOURCE_SHAPE}."),
+                _text("note", f"A remark on the {relation.label} (Markdown with [[id]] links and [@key] citations).")]
+    keys = [(holder, entry_type.folder, "id")]
+    if target_table is not None:
+        keys.append((target, target_table.name, "id"))
+    name = _relation_table_name(relation)
+    return Table(name, name[:1].upper() + name[1:].replace("-", " "),
+                 f"One row per {relation.label} record, as recorded in the {holder}'s entry.", tuple(columns), ("id",),
+                 tuple(keys), order=(holder, target, "sequence"), listed_as=f"their {relation.label}s")
+
+
+def _relation_rows(entry_type: EntryType, field: Field, site: Site) -> list[dict[str, Any]]:
+    relation: Relation = field.type  # type: ignore[assignment]
+    holder, target = entry_type.name, relation.target
+    records = []
+    for entry in site.of_type(entry_type):
+        for index, record in enumerate(entry.get(field.name) or []):
+            start = _earliest(record.get("from")) or ""
+            records.append(((entry.id, record[target].target, start, record.get("role") or "", index), record))
+    records.sort(key=lambda r: r[0])
+    rows = []
+    sequence: dict[tuple[str, str], int] = {}
+    for (holder_id, target_id, *_), record in records:
+        n = sequence[(holder_id, target_id)] = sequence.get((holder_id, target_id), 0) + 1
+        row = {"id": f"{holder_id}/{target_id}/{n}", holder: holder_id, target: target_id, "sequence": n,
+               "role": record.get("role"), **_date_values("from", record.get("from")),
+               **_date_values("to", record.get("to")), "open_ended": not record.get("to"),
+               "sources": _sources(record.get("sources")), "note": _prose(record.get("note"))}
+        if relation.changes:
+            row["changes"] = [{"status": c["status"], "date": _alternatives(c.get("date")),
+                               "sources": _sources(c.get("sources")), "note": _prose(c.get("note"))}
+                              for c in record.get("changes") or []]
+        rows.append(row)
+    return rows
+
+
+_DECLARED_TYPES: dict[str, tuple[Table, Callable[[Site, Callable[[str], str]], list[dict[str, Any]]]]] = {
+    "organisation": (ORGANISATIONS, _organisation_rows), "event": (EVENTS, _event_rows),
+    "concept": (CONCEPTS, _concept_rows), "country": (COUNTRIES, _country_rows),
+}
+"""The default types' hand-written tables (their column documentation is part of the declarations)."""
+_DECLARED_RELATIONS: dict[tuple[str, str], tuple[Table, Callable[[Site], list[dict[str, Any]]]]] = {
+    ("organisation", "members"): (MEMBERSHIPS, _membership_rows),
+}
+
+
+_DECLARED_FIELDS = {"organisation": {"kind", "founded", "dissolved", "parent", "predecessors", "successors", "members"},
+                    "event": {"kind", "date", "organisations", "countries", "place"}, "concept": {"definition"},
+                    "country": set()}
+"""The fields the hand-written tables read, by type."""
+
+
+def _declared(entry_type: EntryType) -> bool:
+    """Whether ``entry_type`` is one of the generator's default types (its name, and every field its
+    hand-written table reads), not a site's own type of the same name."""
+    wanted = _DECLARED_FIELDS.get(entry_type.name)
+    return wanted is not None and wanted <= {f.name for f in entry_type.fields}
+
+
+def site_tables(site: Site, page: Callable[[str], str] | None = None,
+                bibliography: Bibliography | None = None) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """Every table of the data package with its rows, in order: for each type with the ``data``
+    feature, its table, then one link table per Relation field; the sources last."""
+    page = page or (lambda url: url)
+    types = _site_types(site)
+    out: list[tuple[Table, list[dict[str, Any]]]] = []
+    tables: dict[str, Table] = {}
+    for entry_type in types:
+        if not entry_type.has("data"):
+            continue
+        declared = _DECLARED_TYPES.get(entry_type.name) if _declared(entry_type) else None
+        table = declared[0] if declared else type_table(entry_type)
+        tables[entry_type.name] = table
+    for entry_type in types:
+        if entry_type.name not in tables:
+            continue
+        declared = _DECLARED_TYPES.get(entry_type.name) if _declared(entry_type) else None
+        out.append((tables[entry_type.name], declared[1](site, page) if declared else
+                    _type_rows(entry_type, site, page)))
+        for field in entry_type.relations:
+            link = _DECLARED_RELATIONS.get((entry_type.name, field.name)) if _declared(entry_type) else None
+            out.append((link[0], link[1](site)) if link else
+                       (relation_table(entry_type, field, tables), _relation_rows(entry_type, field, site)))
+    if bibliography is not None:
+        out.append((SOURCES, _source_rows(bibliography, page)))
+    return out
+
+
+def _site_types(site: Site) -> list[EntryType]:
+    """The site's entry types, in declaration order."""
+    return list(site.schema.types)
+
+
+def download_descriptions(site: Site) -> dict[str, str]:
+    """The data page's line for each data file (``organisations.csv``: what it holds)."""
+    out = {"datapackage.json": "Frictionless Data Package describing every table."}
+    for table, _ in site_tables(site) + [(SOURCES, [])]:
+        out[f"{table.name}.csv"] = table.download_text()
+        out[f"{table.name}.json"] = f"{table.title} as JSON."
+    return out
 
 
 # --------------------------------------------------------------------------- writing
@@ -509,26 +781,20 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
         name: the package's name (lowercase letters, digits, ``-._``).
 
     Returns:
-        ``data/organisations.csv``, ``data/organisations.json``, ... for every table in
-        :data:`TABLES`, and ``data/datapackage.json``.
+        ``data/organisations.csv``, ``data/organisations.json``, ... for every table of
+        :func:`site_tables`, and ``data/datapackage.json``.
     """
     base = site_url.rstrip("/") + "/" if site_url else ""
 
     def page(url: str) -> str:
         return base + url
 
-    rows = {
-        "organisations": _organisation_rows(site, page),
-        "memberships": _membership_rows(site),
-        "events": _event_rows(site, page),
-        "concepts": _concept_rows(site, page),
-        "countries": _country_rows(site, page),
-        "sources": _source_rows(bibliography, page),
-    }
     files: dict[str, str] = {}
     resources = []
-    for table in TABLES:
-        table_rows = sorted(rows[table.name], key=table.sort_key)
+    cited: set[str] = set()
+    tables = site_tables(site, page, bibliography)
+    for table, unsorted in tables:
+        table_rows = sorted(unsorted, key=table.sort_key)
         files[f"data/{table.name}.csv"] = _csv(table, table_rows)
         files[f"data/{table.name}.json"] = _json(table, table_rows)
         resources.append({
@@ -540,17 +806,15 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
                         "header": True},
             "schema": table.schema(),
         })
-
-    cited: set[str] = set()
-    for name in ("organisations", "memberships", "events", "concepts", "countries"):
-        _cited_keys(rows[name], cited)
+        if table is not SOURCES:
+            _cited_keys(unsorted, cited)
+    listed = [t.listed_as or t.title.lower() for t, _ in tables]
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": name,
         "title": title,
         "description": (
-            "The companion's entries as tables: organisations, their memberships, events, concepts, countries and "
-            "the works cited. Every fact carries its sources (BibTeX key and locator). Dates are EDTF as written, "
+            f"The companion's entries as tables: {', '.join(listed[:-1])} and {listed[-1]}. Every fact carries its sources (BibTeX key and locator). Dates are EDTF as written, "
             "with the earliest and latest ISO day they can mean; where sources disagree, every value is kept. "
             "Nested values are JSON text in the CSV files. Text cells in the CSV files that begin with =, +, -, @, "
             "a tab or a carriage return are prefixed with an apostrophe against spreadsheet formula injection; the "

@@ -54,9 +54,14 @@ def _names(entry: Entry) -> list[str]:
 
 
 def name_shards(entries: Iterable[Entry]) -> dict[str, str]:
-    """Every shard file (empty ones too, so no lookup is a 404), keyed by site path."""
+    """Every shard file (empty ones too, so no lookup is a 404), keyed by site path.
+
+    Entries of a type without the ``search`` feature are left out (as their pages are from the index).
+    """
     shards: list[dict[str, list[list[str]]]] = [{} for _ in range(SHARDS)]
     for entry in entries:
+        if not entry.type.has("search"):
+            continue
         hit = [entry.url, entry.name, str(entry.get("summary", "") or "")]
         for key in dict.fromkeys(normalise(name) for name in _names(entry)):
             if key:

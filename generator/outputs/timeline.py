@@ -1,11 +1,17 @@
-"""Membership timelines, drawn at build time as static inline SVG.
+"""Timelines of relations over time, drawn at build time as static inline SVG.
 
-Three charts, all from the organisations' ``members`` records:
+Three charts, all from the records of :class:`~generator.schema.fields.Relation`
+fields (an organisation's ``members``: which state belonged when):
 
-- :func:`organisation_timeline`: one row per member state of an organisation;
-- :func:`country_timeline`: one row per organisation a country belongs to;
-- :func:`overview_chart`: every country against every organisation with members, a
-  small timeline in each cell of the matrix.
+- :func:`holder_timeline`: one row per target of an entry's relation (per member state
+  of an organisation);
+- :func:`target_timeline`: one row per entry whose relation names the target (per
+  organisation a country belongs to);
+- :func:`overview_chart`: every target against every holder of one relation, a small
+  timeline in each cell of the matrix.
+
+Wording, role styles, the overview's first year and its column groups come from the
+Relation's declaration.
 
 The SVG carries no script, no external reference and no inline colour: every mark has
 a ``tl-*`` class, and :data:`TIMELINE_CSS` (added to the site stylesheet) colours them
@@ -31,25 +37,11 @@ from typing import Any, Iterable, Sequence
 from markupsafe import Markup
 
 from generator.schema.dates import DateValue
+from generator.schema.fields import Field, Relation
 from generator.load.linker import Site
 from generator.load.loader import Entry
 
-OVERVIEW_START = 1991
-"""First year of the overview chart (the Soviet Union's dissolution)."""
-
-FULL_ROLES = frozenset({"member", "founding-member", "signatory"})
-"""Roles drawn as full membership (solid bars)."""
-
-_ROLE_GROUPS = {"observer": "observer"}
-"""Roles with their own style; every other role not in :data:`FULL_ROLES` is drawn as 'other'."""
-
-_KIND_GROUPS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("Security", frozenset({"alliance", "collective-security-system", "military-force", "treaty-regime"})),
-    ("Economic", frozenset({"customs-union", "economic-union", "economic-community", "free-trade-area",
-                            "single-economic-space", "bank"})),
-)
-"""Column groups of the overview, by organisation ``kind``; other kinds go under 'Political and other'."""
-_OTHER_GROUP = "Political and other"
+_STYLES = frozenset({"member", "observer", "other"})
 
 _NEGATIVE = frozenset({"suspended", "withdrawn", "downgraded"})
 _ENDING = frozenset({"withdrawn"})
@@ -150,7 +142,7 @@ class Segment:
 
 @dataclass(frozen=True)
 class Change:
-    """A status change inside a membership, placed on the time axis."""
+    """A status change inside a relation's record (a membership), placed on the time axis."""
 
     status: str
     when: Range
@@ -159,23 +151,23 @@ class Change:
 
 @dataclass
 class Period:
-    """One membership record, ready to draw.
+    """One record of a relation (a membership), ready to draw.
 
     Attributes:
-        organisation: the organisation.
-        country: the member state.
-        role: the role as written (``founding-member``).
+        holder: the entry holding the record (the organisation).
+        target: the entry it names (the member state).
+        role: the role as written (``founding-member``); empty when none is recorded.
         style: ``member``, ``observer`` or ``other``.
         start: where the start can fall; ``None`` when no ``from`` is recorded.
-        end: where the end can fall; ``None`` while the membership lasts.
+        end: where the end can fall; ``None`` while the relation lasts.
         end_kind: ``closed`` (a ``to`` date or a withdrawal), ``dissolved`` (the
-            organisation ended) or ``open`` (continuing).
+            holder ended) or ``open`` (continuing).
         changes: status changes, in date order (:meth:`segments` cuts the bar at them).
         text: the period in words, for tooltips and the chart description.
     """
 
-    organisation: Entry
-    country: Entry
+    holder: Entry
+    target: Entry
     role: str
     style: str
     start: Range | None
@@ -257,11 +249,23 @@ def _role_text(role: str) -> str:
     return role.replace("-", " ")
 
 
-def _style(role: str) -> str:
-    return "member" if role in FULL_ROLES else _ROLE_GROUPS.get(role, "other")
+def _style(role: str, relation: Relation) -> str:
+    """How a record is drawn: by its role, as the relation declares (every record solid when it declares none)."""
+    if not relation.role_styles:
+        return "member"
+    style = dict(relation.role_styles).get(role, "other")
+    return style if style in _STYLES else "other"
 
 
-def _period(org: Entry, country: Entry, record: dict) -> Period:
+def _field_with(entry: Entry, json_ld: str) -> Any:
+    """The value of ``entry``'s field that declares the schema.org property ``json_ld`` (its founding date...)."""
+    for spec in entry.type.fields:
+        if spec.json_ld == json_ld:
+            return entry.get(spec.name)
+    return None
+
+
+def _period(holder: Entry, target: Entry, record: dict, relation: Relation) -> Period:
     changes = sorted(
         (Change(c["status"], r, f"{_STATUS_WORDS.get(c['status'], c['status'])} {_dates_text(c['date'])}")
          for c in record.get("changes", []) if (r := _range(c["date"])) is not None),
@@ -275,11 +279,13 @@ def _period(org: Entry, country: Entry, record: dict) -> Period:
         withdrawals = [c for c in changes if c.status in _ENDING]
         if withdrawals and not any(c.status in _RESUMING and c.when.lo >= withdrawals[-1].when.lo for c in changes):
             end, end_kind, end_text = withdrawals[-1].when, "closed", withdrawals[-1].text.split(" ", 1)[1]
-    if end is None and org.get("dissolved"):
-        end, end_kind = _range(org.get("dissolved")), "dissolved"
-        end_text = f"the organisation's dissolution ({_dates_text(org.get('dissolved'))})"
+    dissolved = _field_with(holder, "dissolutionDate")
+    if end is None and dissolved:
+        end, end_kind = _range(dissolved), "dissolved"
+        end_text = f"the {holder.type.name}'s dissolution ({_dates_text(dissolved)})"
     start_text = _dates_text(record.get("from", []))
-    words = _role_text(record["role"])
+    role = record.get("role") or ""
+    words = _role_text(role) or relation.label
     words += f" from {start_text}" if start_text else " (start not recorded)"
     suspended = _suspended_since(changes)
     if end_kind == "open" and suspended is not None:
@@ -293,7 +299,7 @@ def _period(org: Entry, country: Entry, record: dict) -> Period:
              and c is not suspended]
     if extra:
         words += "; " + "; ".join(extra)
-    return Period(org, country, record["role"], _style(record["role"]), start, end, end_kind, changes, words)
+    return Period(holder, target, role, _style(role, relation), start, end, end_kind, changes, words)
 
 
 def _suspended_since(changes: list[Change]) -> Change | None:
@@ -302,19 +308,29 @@ def _suspended_since(changes: list[Change]) -> Change | None:
     return last if last is not None and last.status in _SUSPENDING else None
 
 
-def organisation_periods(org: Entry, site: Site) -> list[Period]:
-    """Every membership record of ``org`` as a :class:`Period`, in file order."""
+def charted_relations(entry_type: Any) -> list[Field]:
+    """The Relation fields of ``entry_type`` drawn as timelines (none without the ``timelines`` feature)."""
+    return entry_type.relations if entry_type.has("timelines") else []
+
+
+def holder_periods(holder: Entry, site: Site, field: Field | None = None) -> list[Period]:
+    """Every record of ``holder``'s relation ``field`` (default: its first) as a :class:`Period`, in file order."""
+    field = field or next(iter(holder.type.relations), None)
+    if field is None:
+        return []
+    relation: Relation = field.type  # type: ignore[assignment]
     out = []
-    for record in org.get("members", []) or []:
-        country = site.by_id.get(record["country"].target)
-        if country is not None:
-            out.append(_period(org, country, record))
+    for record in holder.get(field.name, []) or []:
+        target = site.by_id.get(record[relation.target].target)
+        if target is not None:
+            out.append(_period(holder, target, record, relation))
     return out
 
 
-def country_periods(country: Entry, site: Site) -> list[Period]:
-    """Every membership of ``country`` as a :class:`Period`, in site order."""
-    return [_period(m.organisation, country, m.record) for m in site.memberships.get(country.id, [])]
+def target_periods(target: Entry, site: Site) -> list[Period]:
+    """Every record naming ``target`` in a charted relation, as a :class:`Period`, in site order."""
+    return [_period(r.holder, target, r.record, r.relation) for r in site.related.get(target.id, [])
+            if r.field in charted_relations(r.holder.type)]
 
 
 # --------------------------------------------------------------------------- drawing helpers
@@ -342,7 +358,7 @@ def _clip(label: str, limit: int = _MAX_LABEL) -> str:
 
 
 def short_name(org: Entry) -> str:
-    """An organisation's English abbreviation if it has one, else its name."""
+    """An entry's English abbreviation if it has one, else its name."""
     for abbreviation in org.get("abbreviations", []) or []:
         if abbreviation.get("lang") in (None, "en"):
             return abbreviation["text"]
@@ -350,14 +366,14 @@ def short_name(org: Entry) -> str:
 
 
 def site_labels(site: Site) -> dict[str, str]:
-    """:func:`short_labels` of every organisation of ``site``, computed once per site."""
+    """:func:`short_labels` of every entry holding a charted relation, computed once per site."""
     if "timeline.labels" not in site.memo:
-        site.memo["timeline.labels"] = short_labels(site.of_type("organisation"))
+        site.memo["timeline.labels"] = short_labels(e for e in site.entries if charted_relations(e.type))
     return site.memo["timeline.labels"]
 
 
 def short_labels(orgs: Iterable[Entry], limit: int = 18) -> dict[str, str]:
-    """Distinct short labels for organisations, by id.
+    """Distinct short labels for entries (organisations), by id.
 
     The English abbreviation where there is one; else the name, cut before " of " when
     long ("Customs Union of Belarus, Kazakhstan and Russia" -> "Customs Union"). Labels
@@ -377,7 +393,7 @@ def short_labels(orgs: Iterable[Entry], limit: int = 18) -> dict[str, str]:
     for org in orgs:
         label = base[org.id]
         if counts[label] > 1:
-            founded = _range(org.get("founded") or [])
+            founded = _range(_field_with(org, "foundingDate") or [])
             label = f"{label} ({int(founded.lo)})" if founded else f"{label} ({org.id})"
         out[org.id] = _clip(label, limit + 7)
     return out
@@ -577,14 +593,14 @@ def _marker(svg: _Svg, status: str, x: float, cy: float, size: float = 5.5) -> N
 
 
 _LEGEND: tuple[tuple[str, str], ...] = (
-    ("member", "Member or signatory"),
+    ("member", ""),  # the relation's label, or its declared legend
     ("observer", "Observer"),
-    ("other", "Other role (partner, associate…)"),
+    ("other", "Other role"),
     ("suspended-bar", "Suspended"),
     ("fuzzy", "Uncertain or disputed date"),
     ("open", "Continuing"),
     ("unknown-start", "Start not recorded or earlier"),
-    ("dissolved", "Organisation dissolved"),
+    ("dissolved", ""),  # "<holder type> dissolved"
     ("mark-suspended", "Suspended"),
     ("mark-withdrawn", "Withdrew"),
     ("mark-rejoined", "Rejoined"),
@@ -594,9 +610,19 @@ _LEGEND: tuple[tuple[str, str], ...] = (
 )
 
 
-def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefix: str) -> float:
-    """Draw the keys in ``used``, flowing left to right. Returns the height used."""
-    items = [(key, label) for key, label in _LEGEND if key in used]
+def legend_labels(relation: Relation, holder_type: Any) -> dict[str, str]:
+    """The legend's texts for a chart of ``relation``: the defaults, the relation's label, its declared legend."""
+    labels = dict(_LEGEND)
+    labels["member"] = relation.label[:1].upper() + relation.label[1:]
+    labels["dissolved"] = f"{holder_type.name[:1].upper()}{holder_type.name[1:]} dissolved"
+    labels.update(relation.legend)
+    return labels
+
+
+def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefix: str,
+            labels: dict[str, str]) -> float:
+    """Draw the keys in ``used``, flowing left to right, with their ``labels``. Returns the height used."""
+    items = [(key, labels[key]) for key, _ in _LEGEND if key in used]
     if "mark-suspended" in used:
         items = [(k, v) for k, v in items if k != "suspended-bar"]
     x, y = x0, y0
@@ -667,16 +693,20 @@ class _Row:
     periods: list[Period]
 
 
-def _domain(rows: list[_Row], today_year: int) -> tuple[float, float]:
-    """The years an entry timeline spans: from the first known start (ten years at least) to the present."""
+def _domain(rows: list[_Row], today_year: int, start: int | None = None) -> tuple[float, float]:
+    """The years an entry timeline spans: from the first known start (ten years at least) to the present.
+
+    With no known start, from ``start`` (the relation's ``overview_start``) when given.
+    """
     right = float(today_year + 1)
     known = [p.start.lo for r in rows for p in r.periods if p.start is not None]
-    left = float(math.floor(min(known))) if known else float(OVERVIEW_START)
+    left = float(math.floor(min(known))) if known else float(start) if start is not None else right - 10
     return min(left, right - 10), right
 
 
-def _timeline(rows: list[_Row], prefix: str, kind: str, title: str, desc: str, today_year: int) -> Markup:
-    left, right = _domain(rows, today_year)
+def _timeline(rows: list[_Row], prefix: str, kind: str, title: str, desc: str, today_year: int,
+              labels: dict[str, str], start: int | None = None) -> Markup:
+    left, right = _domain(rows, today_year, start)
 
     label_w = min(max((_text_width(r.label) for r in rows), default=40) + 10, _MAX_LABEL * _FONT_CHAR + 10)
     x0, x1 = _PAD + label_w, _WIDTH - 14
@@ -723,7 +753,7 @@ def _timeline(rows: list[_Row], prefix: str, kind: str, title: str, desc: str, t
         anchor = "end" if tx > x1 - 12 else "middle"
         body.el("text", {"class": "tl-axis-label", "x": tx, "y": axis_y + 16, "text-anchor": anchor}, str(tick))
     body.close("g")
-    legend_h = _legend(body, used, _PAD, axis_y + 28, _WIDTH - 2 * _PAD, prefix)
+    legend_h = _legend(body, used, _PAD, axis_y + 28, _WIDTH - 2 * _PAD, prefix, labels)
     height = axis_y + 28 + legend_h + 4
 
     _svg_open(svg, prefix, kind, _WIDTH, height, title, desc)
@@ -745,102 +775,168 @@ def _row_key(row: _Row) -> tuple:
     return (min((p.first(1e9) for p in row.periods), default=1e9), row.full.lower(), row.label)
 
 
-def organisation_timeline(org: Entry, site: Site, *, today_year: int) -> Markup | None:
-    """A chart of ``org``'s member states: one row per country, in order of joining.
+def _the(name: str) -> str:
+    return name if name.lower().startswith("the ") else f"the {name}"
+
+
+def _fill(template: str, **values: object) -> str:
+    """``template`` with each ``{name}`` of ``values`` replaced (plain replacement: no format syntax)."""
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", str(value))
+    return template
+
+
+def _chart_prefix(kind: str, entry: Entry, field: Field) -> str:
+    """The ids' prefix of a chart: ``tl-o-<id>`` (``tl-c-`` for targets), with the field's name
+    after the first Relation field of a type, so that two charts on one page never share ids."""
+    first = entry.type.relations[0] if entry.type.relations else field
+    return f"tl-{kind}-{entry.id}" if field is first else f"tl-{kind}-{field.name}-{entry.id}"
+
+
+def holder_timeline(holder: Entry, site: Site, *, today_year: int, field: Field | None = None) -> Markup | None:
+    """A chart of ``holder``'s relation ``field`` (default: its first): one row per target, in order of joining.
 
     Args:
-        org: an organisation entry.
-        site: the linked site (for the countries' names).
-        today_year: the year open memberships run to (see :func:`present_year`).
+        holder: an entry with a Relation field (an organisation).
+        site: the linked site (for the targets' names).
+        today_year: the year open relations run to (see :func:`present_year`).
+        field: which Relation field of the holder's type.
 
     Returns:
-        ``<div class="tl-figure"><svg …></svg></div>``, or ``None`` when the
-        organisation has no members.
+        ``<div class="tl-figure"><svg …></svg></div>``, or ``None`` when the field has no
+        records (an organisation without members) or the type has no ``timelines`` feature.
     """
-    by_country: dict[str, list[Period]] = {}
-    for period in organisation_periods(org, site):
-        by_country.setdefault(period.country.id, []).append(period)
-    if not by_country:
+    field = field or next(iter(charted_relations(holder.type)), None)
+    if field is None or field not in charted_relations(holder.type):
         return None
-    rows = sorted((_Row(_clip(ps[0].country.name), ps[0].country.name, ps) for ps in by_country.values()),
+    relation: Relation = field.type  # type: ignore[assignment]
+    by_target: dict[str, list[Period]] = {}
+    for period in holder_periods(holder, site, field):
+        by_target.setdefault(period.target.id, []).append(period)
+    if not by_target:
+        return None
+    rows = sorted((_Row(_clip(ps[0].target.name), ps[0].target.name, ps) for ps in by_target.values()),
                   key=_row_key)
     n = len(rows)
-    title = f"Membership of the {org.name}" if not org.name.lower().startswith("the ") else f"Membership of {org.name}"
-    desc = _desc(f"Timeline of {n} member state{'s' if n != 1 else ''} of the {org.name}, "
-                 f"from {int(_domain(rows, today_year)[0])} to {today_year}.", rows)
-    return _timeline(rows, f"tl-o-{org.id}", "organisation", title, desc, today_year)
+    noun = relation.target_noun or (relation.targets[0] if relation.targets else "entry")
+    values = dict(holder=holder.name, the_holder=_the(holder.name), heading=relation.section_heading, n=n,
+                  targets=noun if n == 1 else noun + "s")
+    title = _fill(relation.chart_title, **values)
+    desc = _desc(_fill(relation.chart_description, **values)
+                 + f", from {int(_domain(rows, today_year, relation.overview_start)[0])} to {today_year}.", rows)
+    return _timeline(rows, _chart_prefix("o", holder, field), holder.type.name, title, desc, today_year,
+                     legend_labels(relation, holder.type), relation.overview_start)
 
 
-def country_timeline(country: Entry, site: Site, *, today_year: int) -> Markup | None:
-    """A chart of ``country``'s memberships: one row per organisation, in order of joining.
+def target_timeline(target: Entry, site: Site, *, today_year: int) -> Markup | None:
+    """A chart of the relations naming ``target``: one row per holder, in order of joining.
 
     Args:
-        country: a country entry.
-        site: the linked site (for its memberships).
-        today_year: the year open memberships run to (see :func:`present_year`).
+        target: an entry named by Relation records (a country).
+        site: the linked site (for the records naming it).
+        today_year: the year open relations run to (see :func:`present_year`).
 
     Returns:
-        ``<div class="tl-figure"><svg …></svg></div>``, or ``None`` when the country
-        belongs to no organisation.
+        ``<div class="tl-figure"><svg …></svg></div>``, or ``None`` when no charted
+        relation names the target (a country that belongs to no organisation).
     """
-    by_org: dict[str, list[Period]] = {}
-    for period in country_periods(country, site):
-        by_org.setdefault(period.organisation.id, []).append(period)
-    if not by_org:
+    related = [r for r in site.related.get(target.id, []) if r.field in charted_relations(r.holder.type)]
+    if not related or not target.type.has("timelines"):
         return None
+    by_holder: dict[str, list[Period]] = {}
+    for period in target_periods(target, site):
+        by_holder.setdefault(period.holder.id, []).append(period)
     labels = site_labels(site)
-    rows = sorted((_Row(labels[ps[0].organisation.id], ps[0].organisation.name, ps)
-                   for ps in by_org.values()), key=_row_key)
+    rows = sorted((_Row(labels[ps[0].holder.id], ps[0].holder.name, ps)
+                   for ps in by_holder.values()), key=_row_key)
     n = len(rows)
-    desc = _desc(f"Timeline of {country.name}'s membership in {n} organisation{'s' if n != 1 else ''}, "
-                 f"from {int(_domain(rows, today_year)[0])} to {today_year}.", rows)
-    return _timeline(rows, f"tl-c-{country.id}", "country", f"Memberships of {country.name}", desc, today_year)
+    first = related[0]
+    relation, holder_type = first.relation, first.holder.type
+    holders = holder_type.name if n == 1 else holder_type.plural.lower()
+    desc = _desc(_fill(relation.target_chart_description, target=target.name, label=relation.label, n=n,
+                       holders=holders)
+                 + f", from {int(_domain(rows, today_year, relation.overview_start)[0])} to {today_year}.", rows)
+    return _timeline(rows, f"tl-c-{target.id}", target.type.name, f"{relation.inverse_label} of {target.name}", desc,
+                     today_year, legend_labels(relation, holder_type), relation.overview_start)
 
 
 # --------------------------------------------------------------------------- overview
 
 
-def _group_of(org: Entry) -> str:
-    kind = org.get("kind", "")
-    for name, kinds in _KIND_GROUPS:
-        if kind in kinds:
+def _group_of(holder: Entry, relation: Relation) -> str:
+    """The overview column group of ``holder``, by the relation's ``overview_group_field``."""
+    if relation.overview_group_field is None:
+        return relation.overview_other_group
+    value = holder.get(relation.overview_group_field, "")
+    for name, values in relation.overview_groups:
+        if value in values:
             return name
-    return _OTHER_GROUP
+    return relation.overview_other_group
 
 
-def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_START,
-                   only: "set[str] | None" = None) -> Markup:
-    """Every country with a membership against every organisation with members.
+def overview_relation(site: Site) -> tuple[Any, Field] | None:
+    """The relation the site's overview draws: the first charted Relation field of the site's types,
+    with the type holding it; ``None`` when the site has none."""
+    seen: set[int] = set()
+    for entry in site.entries:
+        if id(entry.type) in seen:
+            continue
+        seen.add(id(entry.type))
+        fields = charted_relations(entry.type)
+        if fields:
+            return entry.type, fields[0]
+    return None
 
-    Rows are countries (alphabetical), columns organisations grouped by kind (security,
-    economic, political and other) and ordered by first membership; each cell holds a
-    small timeline from ``start_year`` to ``today_year`` of that country in that
-    organisation. Each cell has a tooltip with the periods in words.
+
+def overview_chart(site: Site, *, today_year: int, start_year: int | None = None,
+                   only: "set[str] | None" = None) -> Markup | None:
+    """Every target against every holder of the site's overview relation (:func:`overview_relation`).
+
+    Rows are targets (alphabetical: countries), columns holders (organisations) grouped
+    as the relation declares (by ``kind``: security, economic, political and other) and
+    ordered by first record; each cell holds a small timeline from ``start_year`` to
+    ``today_year`` of that target in that holder. Each cell has a tooltip with the periods
+    in words.
 
     Args:
         site: the linked site.
         today_year: the right edge of every cell.
-        start_year: the left edge of every cell (periods before it are cut, with a fade).
-        only: ids of the organisations to show (all with members when ``None``).
+        start_year: the left edge of every cell (periods before it are cut, with a fade);
+            default the relation's ``overview_start``, else the earliest year in the data.
+        only: ids of the holders to show (all with records when ``None``).
+
+    Returns:
+        The chart, or ``None`` when the site has no charted relation.
     """
-    left, right = float(start_year), float(today_year + 1)
+    found = overview_relation(site)
+    if found is None:
+        return None
+    holder_type, field = found
+    relation: Relation = field.type  # type: ignore[assignment]
     periods: dict[tuple[str, str], list[Period]] = {}
     orgs: dict[str, Entry] = {}
     countries: dict[str, Entry] = {}
-    for org in site.of_type("organisation"):
+    for org in site.of_type(holder_type):
         if only is not None and org.id not in only:
             continue
-        for period in organisation_periods(org, site):
-            periods.setdefault((period.country.id, org.id), []).append(period)
+        for period in holder_periods(org, site, field):
+            periods.setdefault((period.target.id, org.id), []).append(period)
             orgs[org.id] = org
-            countries[period.country.id] = period.country
-    group_names = [name for name, _ in _KIND_GROUPS] + [_OTHER_GROUP]
+            countries[period.target.id] = period.target
+    if start_year is None:
+        start_year = relation.overview_start
+    if start_year is None:
+        known = [p.start.lo for ps in periods.values() for p in ps if p.start is not None]
+        start_year = min(int(math.floor(min(known))), today_year - 10) if known else today_year - 10
+    left, right = float(start_year), float(today_year + 1)
+    group_names = [name for name, _ in relation.overview_groups] + [relation.overview_other_group]
+    grouped = relation.overview_group_field is not None
     first_start: dict[str, Any] = {}
     for (_, oid), org_periods in periods.items():
         start = min(p.first(left) for p in org_periods)
         first_start[oid] = min(first_start.get(oid, start), start)
     labels = site_labels(site)
-    columns = sorted(orgs.values(), key=lambda o: (group_names.index(_group_of(o)), first_start[o.id],
+    columns = sorted(orgs.values(), key=lambda o: (group_names.index(_group_of(o, relation)), first_start[o.id],
                                                    labels[o.id].lower(), o.id))
     rows = sorted(countries.values(), key=lambda c: (c.name.lower(), c.id))
     prefix = "tl-overview"
@@ -852,7 +948,7 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
     x = _PAD + label_w
     col_x: list[float] = []
     for i, org in enumerate(columns):
-        if i and _group_of(org) != _group_of(columns[i - 1]):
+        if i and _group_of(org, relation) != _group_of(columns[i - 1], relation):
             x += group_gap
         col_x.append(x)
         x += cell_w + gap
@@ -864,8 +960,8 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
     _defs(body, prefix)
     # Group names over their columns.
     body.open("g", {"class": "tl-headers"})
-    for name in group_names:
-        xs = [cx for cx, o in zip(col_x, columns) if _group_of(o) == name]
+    for name in group_names if grouped else ():
+        xs = [cx for cx, o in zip(col_x, columns) if _group_of(o, relation) == name]
         if xs:
             body.el("text", {"class": "tl-group-label", "x": xs[0], "y": 12}, name)
             body.el("line", {"class": "tl-baseline", "x1": xs[0], "x2": xs[-1] + cell_w, "y1": 17, "y2": 17})
@@ -926,12 +1022,16 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
     body.close("g")
     legend_y = key_y + cell_h / 1.5 + 26
     used.discard("open")
-    legend_h = _legend(body, used, _PAD, legend_y, width - 2 * _PAD, prefix)
+    legend_h = _legend(body, used, _PAD, legend_y, width - 2 * _PAD, prefix, legend_labels(relation, holder_type))
     height = legend_y + legend_h + 4
 
-    title = f"Memberships of {len(rows)} countries in {len(columns)} organisations, {start_year}–{today_year}"
-    desc = " ".join([f"Matrix of countries (rows) and organisations (columns, grouped as "
-                     f"{', '.join(n for n in group_names if any(_group_of(o) == n for o in columns))}); "
+    target_type = rows[0].type if rows else None
+    targets = target_type.plural.lower() if target_type is not None else "entries"
+    holders = holder_type.plural.lower()
+    title = f"{relation.inverse_label} of {len(rows)} {targets} in {len(columns)} {holders}, {start_year}–{today_year}"
+    grouping = (f", grouped as {', '.join(n for n in group_names if any(_group_of(o, relation) == n for o in columns))}"
+                if grouped else "")
+    desc = " ".join([f"Matrix of {targets} (rows) and {holders} (columns{grouping}); "
                      f"each cell is a timeline from {start_year} to {today_year}."] + summaries)
     svg = _Svg()
     _svg_open(svg, prefix, "overview", width, height, title, desc)

@@ -42,7 +42,7 @@ from generator.diagnostics.codes import CODES
 from generator.diagnostics import display_path
 from generator.pipeline import ProjectConfig, build
 from generator.diagnostics.suggest import close_id
-from generator.schema.types import ENTRY_TYPES
+from generator.schema.types import default_schema
 
 MANIFEST_NAME = "permalinks.json"
 """The manifest's file name, at the project root."""
@@ -264,12 +264,15 @@ def current_redirects(published: Mapping[str, Published], site_url: str = "") ->
 
 def check_permalinks(published: Mapping[str, Published], manifest: Manifest | None, diagnostics: Diagnostics,
                      manifest_path: str = MANIFEST_NAME, site_url: str = "", redirect_hint: str | None = None,
-                     under: tuple[str, ...] = ()) -> None:
+                     under: tuple[str, ...] = (), entry_prefixes: frozenset[str] | None = None) -> None:
     """Compare the published URLs with the manifest and check every redirect.
 
     ``under`` limits the check to URLs starting with one of these prefixes
     (``/organisations/``); redirect targets are still looked up in the whole site.
+    ``entry_prefixes`` are the first URL segments of entry pages (default: the generator's types),
+    so that a removed entry page can be recognised as a likely rename.
     """
+    prefixes = entry_prefixes if entry_prefixes is not None else default_schema().url_prefixes
     def in_scope(url: str) -> bool:
         return not under or url.startswith(under)
 
@@ -317,7 +320,7 @@ def check_permalinks(published: Mapping[str, Published], manifest: Manifest | No
     for url in manifest.urls:
         if url not in published and in_scope(url):
             diagnostics.error("permalink.removed", f"{url} was published and is gone, with no redirect",
-                              manifest.location(manifest_path, url), _removal_hint(url, published, listed))
+                              manifest.location(manifest_path, url), _removal_hint(url, published, listed, prefixes))
     for url in sorted(u for u in set(published) - listed if in_scope(u)):
         page = published[url]
         diagnostics.warning("permalink.unlisted", f"{url} is new and not in {MANIFEST_NAME}",
@@ -350,10 +353,10 @@ def _follow(page: Published, published: Mapping[str, Published], site_url: str) 
     return page.url
 
 
-def _removal_hint(url: str, published: Mapping[str, Published], listed: set[str]) -> str:
+def _removal_hint(url: str, published: Mapping[str, Published], listed: set[str], prefixes: frozenset[str]) -> str:
     deliberate = "a deliberate removal needs `python -m generator permalinks update --allow-removal`"
     parts = url.strip("/").split("/")
-    if len(parts) == 2 and url.endswith("/") and parts[0] in {t.url_prefix for t in ENTRY_TYPES}:
+    if len(parts) == 2 and url.endswith("/") and parts[0] in prefixes:
         folder, old = parts
         # A rename removes one URL and adds one of the same type: the new pages of this type are the candidates,
         # never an existing page whose name merely looks alike.
@@ -414,7 +417,8 @@ def run_check(config: ProjectConfig, docs_dir: Path | None = None, manifest_path
     manifest = load_manifest(manifest_path, shown, diagnostics, salvage)
     override = config.overrides_dir / "redirect.html.jinja"
     hint = f"check the redirect template {display_path(override, config.root)}" if override.is_file() else None
-    check_permalinks(published, manifest, diagnostics, shown, config.site_url, hint, under)
+    check_permalinks(published, manifest, diagnostics, shown, config.site_url, hint, under,
+                     config.schema.url_prefixes)
     return PermalinkReport(diagnostics, published, manifest)
 
 

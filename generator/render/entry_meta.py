@@ -30,10 +30,6 @@ from urllib.parse import urlencode
 ZOTERO_TYPE = "encyclopediaArticle"
 """The Zotero item type of an entry page (see the module docstring)."""
 
-SCHEMA_TYPES = {"organisation": "Organization", "event": "Event", "concept": "DefinedTerm",
-                "country": "Country", "disagreement": "CreativeWork", "guide": "LearningResource"}
-
-
 def _iso(date: Any) -> str:
     """An EDTF value as the ISO date prefix schema.org accepts (lower bound, as precise as written)."""
     text = date.text.split("/")[0].rstrip("?~%")
@@ -90,13 +86,30 @@ def entry_coins(entry: Any, config: Any, date: _dt.date | None) -> str:
     return urlencode([(k, v) for k, v in fields if v])
 
 
+def _first_date(value: Any) -> Any:
+    """The first date of a dated field's value (sourced alternatives, or one bare date)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("date")
+    return value if hasattr(value, "year") else None
+
+
 def entry_json_ld(entry: Any, config: Any, bibliography: Any = None) -> dict[str, Any]:
-    """The schema.org description of what one entry is about (an organisation, an event...)."""
+    """The schema.org description of what one entry is about (an organisation, an event...).
+
+    Its ``@type`` is the type's declared ``json_ld_type``; each field declaring a
+    ``json_ld`` property gives that property (in declaration order); a type in the
+    glossary is a ``DefinedTerm`` of the glossary's ``DefinedTermSet``. Types that are
+    the site's own writing (a ``CreativeWork`` or ``LearningResource``) say that they
+    are part of the site.
+    """
     addresses = config.addresses
     url = addresses.page(entry.url)
+    entry_type = entry.type
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": SCHEMA_TYPES.get(entry.type.name, "CreativeWork"),
+        "@type": entry_type.json_ld_type,
         "name": entry.name,
         "description": entry.summary,
     }
@@ -105,41 +118,47 @@ def entry_json_ld(entry: Any, config: Any, bibliography: Any = None) -> dict[str
     alternate = [n["text"] for key in ("names", "abbreviations", "other_names") for n in entry.get(key, [])]
     if alternate:
         data["alternateName"] = alternate
-    name = entry.type.name
-    if name == "organisation":
-        if entry.get("founded"):
-            data["foundingDate"] = _iso(entry.founded[0]["date"])
-        if entry.get("dissolved"):
-            data["dissolutionDate"] = _iso(entry.dissolved[0]["date"])
-    elif name == "event":
-        # A past event: no eventStatus (schema.org's statuses are for events still to come).
-        data["startDate"] = _iso(entry.date[0]["date"])
-        if entry.get("place"):
-            data["location"] = {"@type": "Place", "name": entry.place}
-    elif name == "concept":
-        data["description"] = entry.definition["text"]
+    kind = entry_type.json_ld_type
+    if kind == "LearningResource":
+        data["learningResourceType"] = entry_type.plural.lower().removesuffix("s")
+    for field in entry_type.fields:
+        value = entry.get(field.name)
+        if not field.json_ld or value is None:
+            continue
+        if hasattr(value, "key"):  # a citation key: the work the entry is about
+            work = bibliography.entries.get(value.key) if bibliography is not None else None
+            if work is not None:
+                data[field.json_ld] = _work(work, addresses)
+        elif isinstance(value, str):
+            data[field.json_ld] = {"@type": "Place", "name": value} if field.json_ld == "location" else value
+        elif _first_date(value) is not None:
+            # A past event: no eventStatus (schema.org's statuses are for events still to come).
+            data[field.json_ld] = _iso(_first_date(value))
+    definition = entry_type.glossary_definition
+    if definition and entry_type.has("glossary") and entry.get(definition):
+        data["description"] = entry.get(definition)["text"]
         glossary = {"@type": "DefinedTermSet", "name": f"{config.site_name}: glossary"}
         if addresses.page("glossary/"):
             glossary["url"] = addresses.page("glossary/")
         data["inDefinedTermSet"] = glossary
-    elif name == "country":
+    if kind == "Country":
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "ISO 3166-1 alpha-3",
                               "value": entry.id.upper()}
-    elif name == "guide":
-        data["learningResourceType"] = "reading guide"
-        work = bibliography.entries.get(entry.work.key) if bibliography is not None else None
-        if work is not None:
-            from generator.bibliography import source_slug
-            from generator.cite.source_meta import SCHEMA_TYPES as WORK_TYPES, plain
-
-            about = {"@type": WORK_TYPES.get(work.csl.get("type", ""), "CreativeWork"),
-                     "name": plain(work.csl.get("title", work.key))}
-            if addresses.page(f"sources/{source_slug(work.key)}/"):
-                about["url"] = addresses.page(f"sources/{source_slug(work.key)}/")
-            data["about"] = about
-    if name in ("disagreement", "guide"):
+    if kind in ("CreativeWork", "LearningResource"):
         data["inLanguage"] = config.site.language
         data["isPartOf"] = {"@type": "WebSite", "name": config.site_name}
         if addresses.base:
             data["isPartOf"]["url"] = addresses.base
     return data
+
+
+def _work(work: Any, addresses: Any) -> dict[str, Any]:
+    """A work of the bibliography as a schema.org object, linked to its source page."""
+    from generator.bibliography import source_slug
+    from generator.cite.source_meta import SCHEMA_TYPES as WORK_TYPES, plain
+
+    about = {"@type": WORK_TYPES.get(work.csl.get("type", ""), "CreativeWork"),
+             "name": plain(work.csl.get("title", work.key))}
+    if addresses.page(f"sources/{source_slug(work.key)}/"):
+        about["url"] = addresses.page(f"sources/{source_slug(work.key)}/")
+    return about

@@ -148,16 +148,19 @@ def _trie_pattern(node: dict) -> str:
 
 
 def build_glossary(entries: Iterable[object]) -> Glossary:
-    """The site's glossary from its organisations' abbreviations and its concepts' names."""
+    """The site's glossary: every entry's abbreviations, and the names of the entries it defines
+    (of the types with the ``glossary`` feature and a ``glossary_definition``: concepts)."""
     abbreviations: dict[str, str] = {}
     terms: dict[str, str] = {}
     for entry in entries:
-        type_name = entry.type.name  # type: ignore[attr-defined]
+        entry_type = entry.type  # type: ignore[attr-defined]
+        if not entry_type.has("glossary"):
+            continue
         for abbr in entry.get("abbreviations", []):  # type: ignore[attr-defined]
             text = abbr["text"]
             if len(text) >= 2 and text not in abbreviations:
                 abbreviations[text] = entry.name  # type: ignore[attr-defined]
-        if type_name == "concept":
+        if entry_type.glossary_definition:
             names = [entry.name] + [n["text"] for n in entry.get("other_names", [])]  # type: ignore[attr-defined]
             for name in names:
                 if len(name) >= 4:

@@ -28,12 +28,20 @@ from typing import Any, Callable, Iterable
 
 from generator.render.cache_files import library_versions, read_plain_pickle, write_atomically
 from generator.load.entry_cache import fingerprint as loader_fingerprint
+from generator.schema.fields import Cite
 
 FORMAT = 1
 """Bump when the file layout or the key's make-up changes."""
 _LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins", "nh3", "pylatexenc", "pycountry")
-UNCACHED_TYPES = frozenset({"guide"})
-"""Entry types whose pages read beyond their neighbourhood (a guide lists its whole text's bibliography)."""
+
+
+def uncached(entry_type: Any) -> bool:
+    """Whether pages of ``entry_type`` read beyond their neighbourhood, so are never reused.
+
+    A type with a citation-key field of its own (a guide's ``work``) shows what the
+    whole site cites from that work, which any entry can change.
+    """
+    return any(isinstance(f.type, Cite) for f in entry_type.fields)
 
 
 @lru_cache(maxsize=1)
@@ -143,4 +151,4 @@ def _read(path: Path) -> dict[str, tuple[str, str]]:
             and all(isinstance(x, str) for x in v)}
 
 
-__all__ = ["PageCache", "UNCACHED_TYPES", "neighbourhood"]
+__all__ = ["PageCache", "neighbourhood", "uncached"]

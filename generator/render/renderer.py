@@ -23,7 +23,8 @@ from generator.render import escaping
 from generator.cite import source_meta
 from generator.render.entry_meta import entry_coins, entry_json_ld, entry_tags
 from generator.publish.editions import edition_url
-from generator.outputs.timeline import country_timeline, organisation_timeline, overview_chart, site_labels
+from generator.render.layout import entry_layout, label_of
+from generator.outputs.timeline import holder_timeline, overview_chart, site_labels, target_timeline
 from generator.bibliography import source_slug
 from generator.schema.fields import Prose, RefValue
 from generator.load.loader import Entry
@@ -100,7 +101,9 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
         seed_counts=bibliography_stats.seed_counts, type_counts=bibliography_stats.type_counts,
         short_reference=bibliography_stats.short_reference, works_cited_by=bibliography_stats.works_cited_by,
         disagreements_citing=bibliography_stats.disagreements_citing, safe_url=escaping.safe_url,
+        entries_about=bibliography_stats.entries_about,
         style_names={"chicago-author-date": "Chicago (author-date)", "apa": "APA"},
+        entry_layout=entry_layout, label_of=label_of,
     )
     return env
 
@@ -303,7 +306,7 @@ class Renderer:
 
     def entry_page(self, entry: Entry) -> str:
         """The page of one entry."""
-        return self.page([entry.type.template, "entry/_base.md.jinja"], entry.page_path, entry.url, entry=entry)
+        return self.page([*entry.type.templates, "entry/_base.md.jinja"], entry.page_path, entry.url, entry=entry)
 
     def listing_page(self, entry_type: EntryType, entries: list[Entry]) -> str:
         """The listing page of one type."""
@@ -314,20 +317,23 @@ class Renderer:
 
 
 class Timelines:
-    """Membership charts for templates (``timelines.organisation(entry)``), drawn for one "present" year."""
+    """Relation charts for templates (``timelines.holder(entry)``), drawn for one "present" year."""
 
     def __init__(self, site: Any, today_year: int) -> None:
         self.site = site
         self.today_year = today_year
         self._labels: dict[str, str] | None = None
 
-    def organisation(self, entry: Entry) -> Markup | None:
-        return organisation_timeline(entry, self.site, today_year=self.today_year)
+    def holder(self, entry: Entry, field: Any = None) -> Markup | None:
+        """The chart of ``entry``'s Relation ``field`` (default: its first), e.g. an organisation's members."""
+        return holder_timeline(entry, self.site, today_year=self.today_year, field=field)
 
-    def country(self, entry: Entry) -> Markup | None:
-        return country_timeline(entry, self.site, today_year=self.today_year)
+    def target(self, entry: Entry) -> Markup | None:
+        """The chart of the Relation records naming ``entry``, e.g. a country's memberships."""
+        return target_timeline(entry, self.site, today_year=self.today_year)
 
-    def overview(self, only: set[str] | None = None) -> Markup:
+    def overview(self, only: set[str] | None = None) -> Markup | None:
+        """The site's overview chart (every target against every holder), if the site has a charted relation."""
         return overview_chart(self.site, today_year=self.today_year, only=only)
 
     def label(self, entry: Entry) -> str:

@@ -421,7 +421,8 @@ class Ref(FieldType):
         return {"type": "string", "pattern": SLUG_PATTERN}
 
     def describe(self) -> str:
-        return "id of " + (" or ".join(f"a {t}" for t in self.types) if self.types else "any entry")
+        return "id of " + (" or ".join(f"{'an' if t[:1] in 'aeiou' else 'a'} {t}" for t in self.types)
+                           if self.types else "any entry")
 
 
 @dataclass(frozen=True)
@@ -483,6 +484,18 @@ class Field:
     type: FieldType
     doc: str
     required: bool = False
+    inverse: str | None = None
+    """The field of the target entries that states the same link from their side
+    (``predecessors`` <-> ``successors``): the linker shows each link on both pages."""
+    acyclic: bool = False
+    """Whether following this field (and its inverse) from entry to entry must never loop
+    back (``predecessors``, ``successors``): the linker reports a loop as an error."""
+    json_ld: str | None = None
+    """The schema.org property the field gives in the page's JSON-LD (``foundingDate``): a
+    dated field gives its first date, a text field its text (as a ``Place`` for ``location``)."""
+    loop_hint: str | None = None
+    """The hint of the error reporting a loop through an ``acyclic`` field (a sentence on the
+    relation's meaning); ``None`` for a general one."""
 
 
 @dataclass(frozen=True)
@@ -550,6 +563,101 @@ class Record(FieldType):
 
 
 @dataclass(frozen=True)
+class Relation(ListOf):
+    """A sourced relation over time: a list of records linking the entry to others.
+
+    Each record names one entry (in the field called ``target``, of one of the types
+    ``targets``), an optional ``role``, when the relation began and ended (``from``,
+    ``to``: a bare EDTF date or sourced alternatives), its ``sources`` (required) and a
+    ``note``; with ``changes``, also its status changes (suspended, rejoined...) inside
+    that period. A state's membership of an organisation is one: ``Relation(target=
+    "country", targets=("country",), roles=MEMBERSHIP_ROLES, changes=True,
+    label="membership", inverse_label="Memberships")``.
+
+    The site shows a relation on both sides: as a table (and a timeline chart) on the
+    page of the entry that holds it, and under ``inverse_label`` on each target's page;
+    its records also make a link table of the data package.
+
+    Attributes:
+        target: name of the reference field in each record (``country``).
+        targets: entry types the reference may name (any type when empty).
+        roles: allowed roles (a required field), or ``None`` for an optional free-text role.
+        changes: whether records may list status changes.
+        label: singular name of one record (``membership``): the record's name in the
+            field reference and in diagnostics.
+        inverse_label: heading of the relation on a target's page (``Memberships``).
+        target_doc, role_doc, from_doc, to_doc, sources_doc, note_doc, changes_doc: the
+            documentation of each record field; empty for a sentence built from ``label``.
+
+    How the site words and draws the relation (all optional; see :mod:`generator.outputs.timeline`):
+
+    Attributes:
+        heading: heading of the relation on the holder's page (default: ``label`` in the
+            plural, capitalised: ``Residences``).
+        target_noun: what one target is called in chart descriptions (default: the
+            first target type's name; ``member state``).
+        chart_title, chart_description: the holder's chart title and the start of its
+            description; ``{holder}``, ``{the_holder}`` (``the`` + name, unless the name
+            starts with "the"), ``{heading}``, ``{n}`` and ``{targets}`` (``target_noun``,
+            plural when ``n`` is not 1) are replaced.
+        target_chart_description: the start of a target's chart description; ``{target}``,
+            ``{label}``, ``{n}`` and ``{holders}`` (the holder type's name, or its plural)
+            are replaced.
+        role_styles: ``(role, style)`` pairs, style one of ``member`` (solid bar),
+            ``observer`` or ``other``; a role not listed is ``other``. Empty: every record
+            is drawn solid.
+        legend: ``(key, text)`` pairs replacing the charts' default legend texts
+            (keys ``member``, ``observer``, ``other``).
+        overview_start: first year of the site's overview chart (default: the earliest
+            year in the data).
+        overview_group_field: a field of the holders whose value groups the overview's
+            columns (``kind``); ``overview_groups`` gives ``(group name, values)`` in
+            order, and ``overview_other_group`` names the group of every other value.
+    """
+
+    item: FieldType | None = None  # type: ignore[assignment]  # built from the parameters below
+    target: str = "target"
+    targets: tuple[str, ...] = ()
+    roles: tuple[str, ...] | None = None
+    changes: bool = False
+    label: str = "relation"
+    inverse_label: str = "Relations"
+    target_doc: str = ""
+    role_doc: str = ""
+    from_doc: str = ""
+    to_doc: str = ""
+    sources_doc: str = ""
+    note_doc: str = ""
+    changes_doc: str = ""
+    heading: str = ""
+    target_noun: str = ""
+    chart_title: str = "{heading} of {holder}"
+    chart_description: str = "Timeline of {n} {targets} of {holder}"
+    target_chart_description: str = "Timeline of {n} {holders} with {target}"
+    role_styles: tuple[tuple[str, str], ...] = ()
+    legend: tuple[tuple[str, str], ...] = ()
+    overview_start: int | None = None
+    overview_group_field: str | None = None
+    overview_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    overview_other_group: str = "Other"
+
+    @property
+    def section_heading(self) -> str:
+        """The relation's heading on the holder's page (:attr:`heading`, or ``label`` in the plural)."""
+        return self.heading or self.label[:1].upper() + self.label[1:] + "s"
+
+    def __post_init__(self) -> None:
+        if self.item is None:
+            from generator.schema.records import relation_record  # the records build on this module
+            object.__setattr__(self, "item", relation_record(self))
+
+    @property
+    def record(self) -> "Record":
+        """The record of one item of the relation."""
+        return self.item  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
 class OneOrMany(FieldType):
     """A single record, or a list of records where sources give different values."""
 
@@ -600,5 +708,6 @@ def records_in(types: Sequence[FieldType]) -> list[Record]:
 
 __all__ = [
     "Bool", "CheckContext", "Cite", "CiteKey", "Date", "DateValue", "Enum", "Field", "FieldType", "INVALID",
-    "Lang", "ListOf", "Markdown", "OneOrMany", "Prose", "Record", "Ref", "RefValue", "SLUG_RE", "Slug", "Text",
+    "Lang", "ListOf", "Markdown", "OneOrMany", "Prose", "Record", "Ref", "RefValue", "Relation", "SLUG_RE", "Slug",
+    "Text",
 ]

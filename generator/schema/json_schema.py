@@ -8,7 +8,7 @@ citation keys, EDTF semantics) are made by ``python -m generator check``.
 
 from __future__ import annotations
 
-from generator.schema.types import ENTRY_TYPES, EntryType
+from generator.schema.types import EntryType, Schema
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -25,6 +25,6 @@ def json_schema(entry_type: EntryType) -> dict:
     }
 
 
-def json_schemas() -> dict[str, dict]:
+def json_schemas(schema: Schema) -> dict[str, dict]:
     """Every type's schema, by type name."""
-    return {t.name: json_schema(t) for t in ENTRY_TYPES}
+    return {t.name: json_schema(t) for t in schema.types}

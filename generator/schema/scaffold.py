@@ -4,7 +4,7 @@ The file lists every field of the type, each with its documentation, its type an
 whether it is required, in declaration order. Required fields are written with the
 placeholder ``TODO``; optional fields are written commented out, so that the file
 needs only its placeholders replaced. Nothing here is specific to one entry type:
-everything comes from :data:`generator.schema.types.ENTRY_TYPES`.
+everything comes from the type's declaration (the site's :class:`~generator.schema.types.Schema`).
 
 :func:`find_placeholders` reports every ``TODO`` still left in a file as a
 ``scaffold.placeholder`` error; ``python -m generator check`` runs it.
@@ -21,7 +21,7 @@ from generator.diagnostics.codes import CODES
 from generator.diagnostics import display_path
 from generator.schema.fields import SLUG_RE, Date, Enum, Field, FieldType, ListOf, Markdown, OneOrMany, Record, Ref, Text
 from generator.load.linker import RESERVED_IDS
-from generator.schema.types import TYPES_BY_NAME, EntryType
+from generator.schema.types import EntryType
 
 PLACEHOLDER = "TODO"
 """What ``new`` writes where a value is needed."""
@@ -54,9 +54,6 @@ def type_summary(field_type: FieldType) -> str:
         return "one of: " + ", ".join(field_type.values)
     if isinstance(field_type, Date):
         return "EDTF date such as 1992-05-15, 1992-05, 2003~, 2010? or 1996/1999"
-    if isinstance(field_type, Ref):
-        kinds = " or ".join(f"{'an' if t[0] in 'aeiou' else 'a'} {t}" for t in field_type.types)
-        return f"id of {kinds or 'any entry'}"
     return field_type.describe()
 
 
@@ -180,8 +177,8 @@ def validate_new_id(entry_type: EntryType, entry_id: str, content_dir: Path, sho
                           "choose another id")
         return False
     if entry_type.derive_name is not None and entry_type.derive_name(entry_id) is None:
-        diagnostics.error("country.unknown-code", f"'{entry_id}' is not an ISO 3166-1 alpha-3 country code", where,
-                          "use the lowercase alpha-3 code, e.g. 'rus', 'kaz', 'blr'")
+        source = entry_type.derive_name  # a NameSource: it says how an unknown id is reported
+        diagnostics.error(source.code, source.message.format(id=entry_id), where, source.hint)
         return False
     target = entry_path(content_dir, entry_type, entry_id)
     if target.exists():
@@ -222,10 +219,9 @@ def former_id_holder(content_dir: Path, entry_id: str) -> Path | None:
     return None
 
 
-def create_entry(content_dir: Path, root: Path, type_name: str, entry_id: str,
+def create_entry(content_dir: Path, root: Path, entry_type: EntryType, entry_id: str,
                  diagnostics: Diagnostics) -> Path | None:
     """Write a new entry file; returns its path, or ``None`` (with a diagnostic) if refused."""
-    entry_type = TYPES_BY_NAME[type_name]
     target = entry_path(content_dir, entry_type, entry_id)
     shown = display_path(target, root)
     if not validate_new_id(entry_type, entry_id, content_dir, shown, diagnostics):
