@@ -138,6 +138,7 @@ def test_a_declared_type_without_a_template_gets_pages(tmp_path: Path) -> None:
     assert result.ok, result.diagnostics.report()
     page = result.files["people/test-secretary/index.md"]
     assert "# Test Secretary" in page and "Тестов" in page
+    assert "## Roles" in page and "Secretary&#45;General" in page  # the generic template shows every field
     assert "[People](../index.md)" in page
     assert "Test Secretary" in result.files["people/index.md"]
     assert "schemas/person.schema.json" in result.files
@@ -235,3 +236,41 @@ def test_a_broken_types_file_stops_the_build_before_the_entries(tmp_path: Path, 
 
 def test_the_default_declaration_file_is_shipped_in_the_package() -> None:
     assert DEFAULT_FILE.is_file() and DEFAULT_FILE.parent.name == "schema"
+
+
+def _mutations(text: str) -> list[str]:
+    """The default declaration with one line deleted, or one line's value replaced, in turn."""
+    lines = text.splitlines(keepends=True)
+    found = []
+    for index, line in enumerate(lines):
+        found.append("".join(lines[:index] + lines[index + 1:]))
+        if ": " in line:
+            key, _, _ = line.partition(": ")
+            for value in ("[]", "x", "yes"):
+                found.append("".join(lines[:index] + [f"{key}: {value}\n"] + lines[index + 1:]))
+    return found
+
+
+def test_no_damage_to_a_declaration_raises() -> None:
+    """Every broken declaration is reported, located, in the types file; nothing raises."""
+    text = DEFAULT_FILE.read_text(encoding="utf-8")
+    broken = 0
+    for mutated in _mutations(text):
+        diagnostics = Diagnostics()
+        schema = read_schema(mutated.encode(), "types.yaml", diagnostics)
+        if schema is None:
+            broken += 1
+            assert diagnostics.errors, mutated
+            assert all(d.location.path == "types.yaml" and d.location.line >= 1 for d in diagnostics), mutated
+        else:
+            assert not diagnostics.errors
+    assert broken > 500
+
+
+def test_the_contributor_guide_names_every_kind_validator_and_feature() -> None:
+    """docs/contributing/types.md summarises the registry; the field reference has the full text."""
+    from generator.schema.types import FEATURES
+
+    guide = (REPO / "docs" / "contributing" / "types.md").read_text(encoding="utf-8")
+    for name in [*KINDS, *VALIDATORS, *NAME_SOURCES, *FEATURES]:
+        assert f"`{name}`" in guide, name

@@ -79,7 +79,7 @@ CODES: dict[str, str] = {
     "types.folder-clash": "Two types use the same folder under `content/`.",
     "types.url-clash": "A type's URL prefix is another type's, or the address of a page the generator writes "
                        "(`chronology`, `glossary`, `sources`, `data`, `timeline`, `editions`, `reference`...).",
-    "types.no-types": "The types file declares no entry type (and does not extend the default types).",
+    "types.no-types": "The types file is empty, or declares no entry type (and does not extend the default types).",
     "types.unreadable": "The types file could not be read.",
     # content folders
     "content.missing": "The content folder does not exist.",

@@ -63,9 +63,9 @@ class Site:
     """For each entry id, the Relation records naming it, in site order."""
     cited_keys: set[str] = field(default_factory=set)
     memo: dict[str, Any] = field(default_factory=dict)
+    """Values derived once per build by later stages (e.g. timeline labels)."""
     schema: Schema = field(default_factory=default_schema)
     """The site's entry types."""
-    """Values derived once per build by later stages (e.g. timeline labels)."""
 
     def of_type(self, entry_type: EntryType | str) -> list[Entry]:
         name = entry_type if isinstance(entry_type, str) else entry_type.name
@@ -290,7 +290,7 @@ def link(entries: Iterable[Entry], diagnostics: Diagnostics, bib_keys: set[str] 
                 cited.add(key)
 
     for entry_type in schema.types:
-        _check_acyclic(entry_type, [e for e in entries if e.type is entry_type], by_id, diagnostics)
+        _check_acyclic(entry_type, [e for e in entries if e.type.name == entry_type.name], by_id, diagnostics)
 
     inverse: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
     related: dict[str, list[Related]] = defaultdict(list)

@@ -601,6 +601,11 @@ def _read(data: bytes, path: str, diagnostics: Diagnostics, into: _Declaration |
           may_extend: bool = True) -> _Declaration | None:
     """Read a declaration file into ``into`` (a copy of the base it extends, if any)."""
     before = len(diagnostics.errors)
+    if not data.strip():
+        diagnostics.error("types.no-types", "the types file is empty", Location(path, 1, 1),
+                          f"write 'extends: {DEFAULT_NAME}' and the site's own types, or delete the file to use the "
+                          "default types")
+        return None
     node = load_yaml(data, path, diagnostics)
     if node is None:
         return None
@@ -680,8 +685,10 @@ def load_schema(root: Path, diagnostics: Diagnostics) -> Schema:
     With errors in the file, they are reported and the default types are returned (the
     caller stops on the errors).
     """
+    from generator.load.loader import outside_project  # the loader needs the types; this needs it only here
+
     path = root / TYPES_FILE
-    if not path.is_file():
+    if outside_project(path, root, diagnostics) or not path.is_file():
         return default_schema()
     try:
         data = path.read_bytes()

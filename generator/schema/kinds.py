@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from generator.schema.fields import (
-    MAX_TEXT, Bool, Cite, Date, Enum, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref, Relation, Slug, Text,
+    MAX_TEXT, Bool, Cite, Date, Enum, FieldType, Lang, ListOf, Markdown, OneOrMany, Ref, Relation, Slug, Text,
 )
 
 PARAM_SORTS = ("int", "bool", "text", "types", "enum", "record", "item", "map")
@@ -49,9 +49,6 @@ class Kind:
     """Called with every parameter resolved: enumerations as tuples of values, records as
     :class:`~generator.schema.fields.Record` objects, items as field types."""
     params: dict[str, Param] = field(default_factory=dict)
-    refers: bool = False
-    """Whether a field of this kind (or a list of them) names other entries, so that it may have the
-    relation options ``inverse:`` and ``acyclic:``."""
 
 
 def _text(args: dict[str, Any]) -> FieldType:
@@ -109,7 +106,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          lambda args: Ref(args["to"]), {
              "to": Param("types", "The entry types it may name (one, or a list); absent: any type.", (),
                          optional=True),
-         }, refers=True),
+         }),
     Kind("cite", "A citation key of `bibliography/*.bib`, checked against the bibliography.", lambda args: Cite()),
     Kind("list", "A list of values of one kind.", _list, {
         "of": Param("item", "The kind of each item: a kind name (`markdown`), or a mapping with `kind:` and its "
@@ -180,15 +177,4 @@ def register(kind: Kind) -> None:
     KINDS[kind.name] = kind
 
 
-def records_used(field_type: FieldType) -> list[Record]:
-    """The records a field type is made of, outermost first."""
-    if isinstance(field_type, Record):
-        return [field_type]
-    if isinstance(field_type, ListOf):
-        return records_used(field_type.item)
-    if isinstance(field_type, OneOrMany):
-        return [field_type.record]
-    return []
-
-
-__all__ = ["KINDS", "Kind", "PARAM_SORTS", "Param", "records_used", "register"]
+__all__ = ["KINDS", "Kind", "PARAM_SORTS", "Param", "register"]
