@@ -45,19 +45,6 @@ FIRST_COMPANION = re.compile(
 the Lantern Circle's pages may contain."""
 
 
-def _types_declared_as_data() -> bool:
-    """Whether this generator reads a site's ``types.yaml`` (the declaration loader of issue 14)."""
-    try:
-        from generator.schema import declare  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.xfail(not _types_declared_as_data(), strict=True,
-                               reason="needs t-schema: the types.yaml loader (generator.schema.declare)")
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The companion copied to a temporary folder and built with ``mkdocs build --strict``."""
