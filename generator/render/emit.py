@@ -111,7 +111,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
                   key=lambda r: (r[0].name.lower(), r[1].organisation.name.lower()))
     with_members = sum(1 for o in site.of_type("organisation") if o.get("members"))
     put("timeline.md", renderer.page(["timeline.md.jinja"], "timeline.md", "timeline/",
-                                     chart=renderer.globals["timelines"].overview(shown), rows=rows,
+                                     chart=renderer.globals["timelines"].overview(shown, "timeline/"), rows=rows,
                                      shown=len(shown), with_members=with_members))
     put(TIMELINE_STYLESHEET, TIMELINE_CSS)  # declared in mkdocs.yml's extra_css
     editions = released_editions(config.root) if config.use_history else []
