@@ -287,3 +287,24 @@
   else if (document.readyState !== "loading") { init(); }
   else { document.addEventListener("DOMContentLoaded", init); }
 })();
+
+// Tables on phones: companion.css stacks the rows of a wide table (four columns or more) into cards
+// under 30em; each cell is labelled with its column's heading, so "From 2002" still says what 2002 is.
+(function () {
+  "use strict";
+  function init() {
+    document.querySelectorAll(".md-typeset table:not([class])").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+  if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
+  else if (document.readyState !== "loading") { init(); }
+  else { document.addEventListener("DOMContentLoaded", init); }
+})();
