@@ -236,9 +236,12 @@ def test_overview_links_each_label_and_cell_to_its_entry(synthetic: Site) -> Non
     assert len(heads) == 2 and len(labels) == 5 and len(cells) == 7 and len(links) == 14
     assert {a.get("href") for a in labels} == {f"../countries/{c}/" for c in ("arm", "blr", "kaz", "rus", "uzb")}
     assert all(a.get("href").startswith("../organisations/") and a.get("href").endswith("/#membership") for a in cells)
-    # Named in full: the organisation's name, not its abbreviation; a cell by its country, organisation and periods.
-    names = {a.get("href"): a.get("aria-label") for a in heads}
-    assert all(synthetic.by_id[href.split("/")[2]].name == name for href, name in names.items()), names
+    # Named by the visible label (label in name), then in full; a cell by its country, organisation and periods.
+    for head in heads:
+        org = synthetic.by_id[head.get("href").split("/")[2]]
+        label = "".join(head.find(f"{SVG}text").itertext()).removeprefix(org.name)  # the <title> comes first
+        assert head.get("aria-label") in (org.name, f"{label}, {org.name}"), (head.get("aria-label"), label)
+        assert head.get("aria-label").startswith(label)
     assert all(a.get("aria-label").startswith(tuple(f"{c.name}, " for c in synthetic.of_type("country"))) for a in cells)
     # Without ``href`` (as before), no link at all.
     assert not list(parse(timeline.overview_chart(synthetic, today_year=YEAR)).iter(f"{SVG}a"))

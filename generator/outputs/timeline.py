@@ -884,7 +884,9 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
     for cx, org in zip(col_x, columns):
         hx, hy = cx + cell_w / 2 + 3, top - 6
         if href:
-            body.open("a", {"href": href(org), "aria-label": org.name})
+            # The name starts with the visible abbreviation (WCAG 2.5.3, label in name), then says it in full.
+            name = org.name if labels[org.id] == org.name else f"{labels[org.id]}, {org.name}"
+            body.open("a", {"href": href(org), "aria-label": name})
         body.el("text", {"class": "tl-col-label", "x": hx, "y": hy, "transform": f"rotate(-50 {_n(hx)} {_n(hy)})"},
                 labels[org.id], tooltip=org.name)
         if href:
@@ -898,7 +900,8 @@ def overview_chart(site: Site, *, today_year: int, start_year: int = OVERVIEW_ST
         y = top + r * (cell_h + gap)
         body.open("g", {"class": "tl-row"})
         if href:
-            body.open("a", {"href": href(country), "aria-label": country.name})
+            body.open("a", {"href": href(country), "aria-label": _clip(country.name, 24)
+                            if len(country.name) <= 24 else f"{_clip(country.name, 24)}, {country.name}"})
         body.el("text", {"class": "tl-row-label", "x": _PAD, "y": y + cell_h / 2 + 4}, _clip(country.name, 24),
                 tooltip=country.name if len(country.name) > 24 else None)
         if href:
