@@ -116,8 +116,8 @@ def parse(markup: object, linked: bool = False) -> ET.Element:
     assert re.fullmatch(r"0 0 [\d.]+ [\d.]+", svg.get("viewBox", ""))
     title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
     if linked:
-        # A chart holding links is a group: an image's content is presentational, its links unreachable.
-        assert svg.get("role") == "group"
+        # A chart holding links is no image (an image's content is presentational, its links unreachable).
+        assert svg.get("role") is None
         title_id, desc_id = svg.get("aria-labelledby", ""), svg.get("aria-describedby", "")
     else:
         assert svg.get("role") == "img"

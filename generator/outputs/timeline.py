@@ -646,8 +646,9 @@ def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefi
 def _svg_open(svg: _Svg, prefix: str, kind: str, width: float, height: float, title: str, desc: str,
               linked: bool = False) -> None:
     prefix = _esc(prefix)
-    # An image's content is presentational: a chart holding links is a group, so its links stay reachable.
-    role = (f'role="group" aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc"' if linked
+    # An image's content is presentational: a chart holding links keeps the <svg>'s own role (a graphics
+    # document, whose links stay reachable; "group" is not valid HTML on <svg>).
+    role = (f'aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc"' if linked
             else f'role="img" aria-labelledby="{prefix}-title {prefix}-desc"')
     # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
     svg.raw(f'<div class="tl-figure" tabindex="0" role="region" aria-labelledby="{prefix}-title">')

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 ARTICLE = "article.md-content__inner"
 COPY_BUTTON = 'button[data-md-type="copy"], button.md-clipboard'
 """Material's copy button on code blocks (``data-md-type="copy"`` in this version, ``.md-clipboard`` before)."""
-TIMELINE = "figure.timeline svg[role=img]"
-"""A membership timeline: an inline SVG in a figure, an image to assistive technology."""
+TIMELINE = "figure.timeline svg.tl-chart"
+"""A membership timeline: an inline SVG in a figure, named by its title (an image, except the overview,
+whose labels and cells are links)."""
 
 
 # --------------------------------------------------------------------------- abbreviations
@@ -230,7 +231,7 @@ TIMELINE_PAGES = ["organisations/csto/", "countries/kaz/", "timeline/"]
 
 
 @pytest.mark.parametrize("path", TIMELINE_PAGES)
-def test_membership_timeline_is_an_accessible_image(reader: Reader, path: str) -> None:
+def test_membership_timeline_is_named_and_described(reader: Reader, path: str) -> None:
     page = open_timeline_page(reader, path)
     chart = timeline_or_skip(page, path)
     expect(chart).to_be_visible()
@@ -247,6 +248,14 @@ def test_membership_timeline_is_an_accessible_image(reader: Reader, path: str) -
     for id_ in labelled_by:
         expect(page.locator(f"[id='{id_}']")).to_have_count(1)
     expect(chart).to_have_accessible_name(re.compile(r"\S"))
+    described_by = chart.get_attribute("aria-describedby")
+    if described_by:
+        expect(page.locator(f"[id='{described_by}']")).to_have_count(1)
+    # An entry's chart is an image; the overview holds links, so it must not be one.
+    if path == "timeline/":
+        assert chart.get_attribute("role") is None and chart.locator("a[href]").count() > 0
+    else:
+        expect(chart).to_have_attribute("role", "img")
 
 
 CONTRAST_SCRIPT = """svg => {
