@@ -58,3 +58,32 @@ def test_a_guide_per_seed_reached_from_home_and_citation_page(result: BuildResul
         for heading in ("## The question", "## Abstract", "## The argument in steps", "## Outline"):
             assert heading in page, (seed, heading)
         assert guide.outline and guide.argument
+
+
+def test_sources_disagree_in_a_facts_box_links_to_the_disagreement(result: BuildResult) -> None:
+    """Issue 15: the disagreement about that fact when its id or name tells it apart among those concerning
+    the entry, otherwise the entry's own list of disagreements; never plain text where a disagreement exists."""
+    def facts(path: str) -> str:
+        page = result.files[path]
+        return page.split('!!! info inline end "At a glance"', 1)[1].split("\n\n\n", 1)[0]
+
+    expected = {
+        "organisations/csto/index.md": '(<a href="../../disagreements/csto-founding-date/">sources disagree</a>)',
+        "events/russia-foreign-policy-concept-2008/index.md":
+            '(<a href="../../disagreements/foreign-policy-concept-2008-date/">sources disagree</a>)',
+        "events/uzbekistan-joins-eurasec/index.md":
+            '(<a href="../../disagreements/uzbekistan-eurasec-accession/">sources disagree</a>)',
+        # The one disagreement about the CES is about its members, not its founding date.
+        "organisations/ces/index.md": '(<a href="#where-the-texts-disagree">sources disagree</a>)',
+    }
+    for path, link in expected.items():
+        assert link in facts(path), (path, facts(path))
+    disputed, unlinked = [], []
+    for entry in result.site.of_type("organisation") + result.site.of_type("event"):
+        page = result.files[entry.page_path]
+        if '"At a glance"' in page and 'class="disputed"' in facts(entry.page_path):
+            box = facts(entry.page_path)
+            if "(sources disagree)" in box or box.count('class="disputed"') != box.count(">sources disagree</a>)"):
+                unlinked.append(entry.id)
+            disputed.append(entry.id)
+    assert len(disputed) >= 5 and not unlinked, (disputed, unlinked)

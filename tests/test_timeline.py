@@ -103,30 +103,43 @@ def real() -> Site:
     return _site(REPO)
 
 
-def parse(markup: object) -> ET.Element:
-    """The chart's <svg> element, checked for what every chart must have."""
+ENTRY_LINK = re.compile(r"(\.\./)*(organisations|countries)/[a-z0-9-]+/(#membership)?")
+"""The only links a chart may hold: to an entry's page (the overview's, when given ``href``)."""
+
+
+def parse(markup: object, linked: bool = False) -> ET.Element:
+    """The chart's <svg> element, checked for what every chart must have (``linked``: links to entries allowed)."""
     root = ET.fromstring(str(markup))
     assert root.tag == "div" and root.get("class") == "tl-figure"
     svg = root.find(f"{SVG}svg")
     assert svg is not None
-    assert svg.get("role") == "img"
     assert re.fullmatch(r"0 0 [\d.]+ [\d.]+", svg.get("viewBox", ""))
-    title_id, desc_id = svg.get("aria-labelledby", "").split()
     title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
+    if linked:
+        # A chart holding links is no image (an image's content is presentational, its links unreachable).
+        assert svg.get("role") is None
+        title_id, desc_id = svg.get("aria-labelledby", ""), svg.get("aria-describedby", "")
+    else:
+        assert svg.get("role") == "img"
+        title_id, desc_id = svg.get("aria-labelledby", "").split()
     assert title is not None and title.get("id") == title_id and title.text
     assert desc is not None and desc.get("id") == desc_id and desc.text
-    _assert_static(root)
+    _assert_static(root, linked)
     return svg
 
 
-def _assert_static(root: ET.Element) -> None:
-    """No script, no event handler, no external reference, no inline colour."""
+def _assert_static(root: ET.Element, linked: bool = False) -> None:
+    """No script, no event handler, no external reference, no inline colour; links only to entries."""
     for element in root.iter():
         tag = element.tag.split("}")[-1]
-        assert tag not in ("script", "foreignObject", "image", "use", "a", "style"), tag
+        assert tag not in ("script", "foreignObject", "image", "use", "style"), tag
+        if tag == "a":
+            assert linked, "a link in a chart without links"
+            assert ENTRY_LINK.fullmatch(element.get("href", "")), element.get("href")
+            assert element.get("aria-label"), "a link without a name"
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), name
-            assert "href" not in name, name
+            assert "href" not in name or (linked and tag == "a" and name == "href"), name
             assert name not in ("style", "color"), name
             if "url(" in value:
                 assert re.fullmatch(r"url\(#tl-[a-z0-9-]+\)", value), value
@@ -210,6 +223,28 @@ def test_overview_matrix(synthetic: Site) -> None:
     cells = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "tl-cell-group"]
     assert len(cells) == 7  # distinct (country, organisation) pairs
     assert "1991" in svg.find(f"{SVG}title").text and str(YEAR) in svg.find(f"{SVG}title").text
+
+
+def test_overview_links_each_label_and_cell_to_its_entry(synthetic: Site) -> None:
+    svg = parse(timeline.overview_chart(synthetic, today_year=YEAR, href=lambda entry: "../" + entry.url), linked=True)
+    links = [a for a in svg.iter(f"{SVG}a")]
+    heads = [a for a in links if a.find(f"{SVG}text") is not None
+             and a.find(f"{SVG}text").get("class") == "tl-col-label"]
+    labels = [a for a in links if a.find(f"{SVG}text") is not None
+              and a.find(f"{SVG}text").get("class") == "tl-row-label"]
+    cells = [a for a in links if a.get("class") == "tl-cell-group"]
+    assert len(heads) == 2 and len(labels) == 5 and len(cells) == 7 and len(links) == 14
+    assert {a.get("href") for a in labels} == {f"../countries/{c}/" for c in ("arm", "blr", "kaz", "rus", "uzb")}
+    assert all(a.get("href").startswith("../organisations/") and a.get("href").endswith("/#membership") for a in cells)
+    # Named by the visible label (label in name), then in full; a cell by its country, organisation and periods.
+    for head in heads:
+        org = synthetic.by_id[head.get("href").split("/")[2]]
+        label = "".join(head.find(f"{SVG}text").itertext()).removeprefix(org.name)  # the <title> comes first
+        assert head.get("aria-label") in (org.name, f"{label}, {org.name}"), (head.get("aria-label"), label)
+        assert head.get("aria-label").startswith(label)
+    assert all(a.get("aria-label").startswith(tuple(f"{c.name}, " for c in synthetic.of_type("country"))) for a in cells)
+    # Without ``href`` (as before), no link at all.
+    assert not list(parse(timeline.overview_chart(synthetic, today_year=YEAR)).iter(f"{SVG}a"))
 
 
 def test_same_input_same_bytes_and_year_is_a_parameter(synthetic: Site, make_project, tmp_path: Path) -> None:

@@ -196,8 +196,9 @@
   else { document.addEventListener("DOMContentLoaded", init); }
 })();
 
-// Abbreviation expansions on tap or keyboard focus: the theme shows them on mouse hover only. Each
-// abbreviation in the article becomes focusable; focusing or tapping it shows its expansion below it.
+// Abbreviation expansions on hover, tap or keyboard focus. Each abbreviation in the article becomes
+// focusable; hovering, focusing or tapping it shows its expansion below it. (The theme's own tooltips,
+// its content.tooltips feature, are off: they measured the page several times while it loaded.)
 (function () {
   "use strict";
   var box = null, current = null, shownAt = 0;
@@ -255,6 +256,20 @@
   });
   document.addEventListener("focusout", function (event) { if (abbrOf(event.target) === current) hide(); });
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+  // Mouse hover: the title is set aside while the expansion shows, so the browser's own tooltip does not
+  // repeat it; put back when the pointer leaves.
+  document.addEventListener("mouseover", function (event) {
+    var abbr = abbrOf(event.target);
+    if (!abbr || abbr === current) return;
+    if (abbr.hasAttribute("title")) abbr.removeAttribute("title");
+    show(abbr);
+  });
+  document.addEventListener("mouseout", function (event) {
+    var abbr = abbrOf(event.target);
+    if (!abbr || abbr.contains(event.relatedTarget)) return;
+    if (!abbr.hasAttribute("title")) abbr.setAttribute("title", abbr.getAttribute("data-expansion"));
+    if (abbr === current && document.activeElement !== abbr) hide();
+  });
   if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
   else if (document.readyState !== "loading") { init(); }
   else { document.addEventListener("DOMContentLoaded", init); }
@@ -282,6 +297,27 @@
       best.classList.add("md-nav__link--active", "companion-section-active");
       best.setAttribute("aria-current", "location");
     }
+  }
+  if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
+  else if (document.readyState !== "loading") { init(); }
+  else { document.addEventListener("DOMContentLoaded", init); }
+})();
+
+// Tables on phones: companion.css stacks the rows of a wide table (four columns or more) into cards
+// under 30em; each cell is labelled with its column's heading, so "From 2002" still says what 2002 is.
+(function () {
+  "use strict";
+  function init() {
+    document.querySelectorAll(".md-typeset table:not([class])").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
   }
   if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
   else if (document.readyState !== "loading") { init(); }

@@ -32,7 +32,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from markupsafe import Markup
 
@@ -97,6 +97,9 @@ TIMELINE_CSS = """\
 .tl-chart .tl-mark-negative { fill: var(--md-code-hl-number-color, #d33d2f); }
 .tl-chart .tl-mark-positive { fill: var(--md-code-hl-string-color, #1f8a55); }
 .tl-chart .tl-mark-neutral { fill: var(--md-default-fg-color, #333); }
+.tl-chart a:focus-visible { outline: 2px solid var(--md-accent-fg-color, #526cfe); outline-offset: 1px; }
+.tl-chart a:hover .tl-cell, .tl-chart a:focus-visible .tl-cell { fill: var(--md-default-fg-color--lighter, rgba(0, 0, 0, .3)); }
+.tl-chart a:hover text { text-decoration: underline; }
 .tl-chart .tl-whisker { stroke: var(--md-default-fg-color--light, #666); stroke-width: 1; stroke-dasharray: 2 1.5; }
 """
 """Styles for the charts; the lead adds them to the site stylesheet."""
@@ -666,13 +669,18 @@ def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefi
     return (y - y0) + 18 if items else 0
 
 
-def _svg_open(svg: _Svg, prefix: str, kind: str, width: float, height: float, title: str, desc: str) -> None:
+def _svg_open(svg: _Svg, prefix: str, kind: str, width: float, height: float, title: str, desc: str,
+              linked: bool = False) -> None:
     prefix = _esc(prefix)
+    # An image's content is presentational: a chart holding links keeps the <svg>'s own role (a graphics
+    # document, whose links stay reachable; "group" is not valid HTML on <svg>).
+    role = (f'aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc"' if linked
+            else f'role="img" aria-labelledby="{prefix}-title {prefix}-desc"')
     # The wrapper scrolls sideways on narrow screens, so it must be reachable by keyboard.
     svg.raw(f'<div class="tl-figure" tabindex="0" role="region" aria-labelledby="{prefix}-title">')
     svg.raw(f'<svg xmlns="http://www.w3.org/2000/svg" class="tl-chart tl-{kind}" '
             f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
-            f'role="img" aria-labelledby="{prefix}-title {prefix}-desc">')
+            f'{role}>')
     svg.raw(f'<title id="{prefix}-title">{_esc(title)}</title>')
     svg.raw(f'<desc id="{prefix}-desc">{_esc(desc)}</desc>')
 
@@ -889,7 +897,7 @@ def overview_relation(site: Site) -> tuple[Any, Field] | None:
 
 
 def overview_chart(site: Site, *, today_year: int, start_year: int | None = None,
-                   only: "set[str] | None" = None) -> Markup | None:
+                   only: "set[str] | None" = None, href: "Callable[[Entry], str] | None" = None) -> Markup | None:
     """Every target against every holder of the site's overview relation (:func:`overview_relation`).
 
     Rows are targets (alphabetical: countries), columns holders (organisations) grouped
@@ -898,12 +906,17 @@ def overview_chart(site: Site, *, today_year: int, start_year: int | None = None
     ``today_year`` of that target in that holder. Each cell has a tooltip with the periods
     in words.
 
+    Given ``href`` (an entry's URL from the page showing the chart), each column head links to its
+    holder, each row label to its target and each filled cell to the holder's section of the
+    relation; every link is keyboard-focusable and named in full.
+
     Args:
         site: the linked site.
         today_year: the right edge of every cell.
         start_year: the left edge of every cell (periods before it are cut, with a fade);
             default the relation's ``overview_start``, else the earliest year in the data.
         only: ids of the holders to show (all with records when ``None``).
+        href: the URL of an entry's page from the chart's page; no links when ``None``.
 
     Returns:
         The chart, or ``None`` when the site has no charted relation.
@@ -967,8 +980,14 @@ def overview_chart(site: Site, *, today_year: int, start_year: int | None = None
             body.el("line", {"class": "tl-baseline", "x1": xs[0], "x2": xs[-1] + cell_w, "y1": 17, "y2": 17})
     for cx, org in zip(col_x, columns):
         hx, hy = cx + cell_w / 2 + 3, top - 6
+        if href:
+            # The name starts with the visible abbreviation (WCAG 2.5.3, label in name), then says it in full.
+            name = org.name if labels[org.id] == org.name else f"{labels[org.id]}, {org.name}"
+            body.open("a", {"href": href(org), "aria-label": name})
         body.el("text", {"class": "tl-col-label", "x": hx, "y": hy, "transform": f"rotate(-50 {_n(hx)} {_n(hy)})"},
                 labels[org.id], tooltip=org.name)
+        if href:
+            body.close("a")
     body.close("g")
 
     used: set[str] = set()
@@ -977,8 +996,13 @@ def overview_chart(site: Site, *, today_year: int, start_year: int | None = None
     for r, country in enumerate(rows):
         y = top + r * (cell_h + gap)
         body.open("g", {"class": "tl-row"})
+        if href:
+            body.open("a", {"href": href(country), "aria-label": _clip(country.name, 24)
+                            if len(country.name) <= 24 else f"{_clip(country.name, 24)}, {country.name}"})
         body.el("text", {"class": "tl-row-label", "x": _PAD, "y": y + cell_h / 2 + 4}, _clip(country.name, 24),
                 tooltip=country.name if len(country.name) > 24 else None)
+        if href:
+            body.close("a")
         memberships = []
         for cx, org in zip(col_x, columns):
             cell = periods.get((country.id, org.id))
@@ -987,7 +1011,12 @@ def overview_chart(site: Site, *, today_year: int, start_year: int | None = None
                 continue
             words = "; then ".join(p.text for p in sorted(cell, key=_period_key))
             memberships.append(f"{org.name} ({words})")
-            body.open("g", {"class": "tl-cell-group"}, tooltip=f"{country.name}, {org.name}: {words}")
+            tooltip = f"{country.name}, {org.name}: {words}"
+            if href:
+                body.open("a", {"class": "tl-cell-group", "href": href(org) + "#membership", "aria-label": tooltip},
+                          tooltip=tooltip)
+            else:
+                body.open("g", {"class": "tl-cell-group"}, tooltip=tooltip)
             body.el("rect", {"class": "tl-cell", "x": cx, "y": y, "width": cell_w, "height": cell_h})
             scale = _Scale(left, right, cx + 1, cx + cell_w - 1)
             lanes = _lanes(cell, left, right)
@@ -996,7 +1025,7 @@ def overview_chart(site: Site, *, today_year: int, start_year: int | None = None
                 cy = y + 2 + lane_h * k + lane_h / 2
                 for period in lane:
                     used |= _draw_cell_period(body, period, scale, cy, min(lane_h - 2, 10), prefix)
-            body.close("g")
+            body.close("a" if href else "g")
         summaries.append(f"{country.name}: {', '.join(memberships)}.")
         body.close("g")
     body.close("g")
@@ -1034,7 +1063,7 @@ def overview_chart(site: Site, *, today_year: int, start_year: int | None = None
     desc = " ".join([f"Matrix of {targets} (rows) and {holders} (columns{grouping}); "
                      f"each cell is a timeline from {start_year} to {today_year}."] + summaries)
     svg = _Svg()
-    _svg_open(svg, prefix, "overview", width, height, title, desc)
+    _svg_open(svg, prefix, "overview", width, height, title, desc, linked=href is not None)
     svg.lines.extend(body.lines)
     return _svg_close(svg)
 

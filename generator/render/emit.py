@@ -95,7 +95,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
                       key=lambda r: (r[0].name.lower(), r[1].holder.name.lower()))
         with_records = sum(1 for o in site.of_type(holder_type) if o.get(field.name))
         put("timeline.md", renderer.page(["timeline.md.jinja"], "timeline.md", "timeline/",
-                                         chart=renderer.globals["timelines"].overview(shown), rows=rows,
+                                         chart=renderer.globals["timelines"].overview(shown, "timeline/"), rows=rows,
                                          shown=len(shown), with_members=with_records, holder_type=holder_type,
                                          relation=field.type))
     put(TIMELINE_STYLESHEET, TIMELINE_CSS)  # declared in mkdocs.yml's extra_css

@@ -32,6 +32,14 @@ from generator.render.prose import EntryLink, render as render_prose, render_sec
 from generator.schema.types import EntryType, page_file
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+DISPUTES_ANCHOR = "where-the-texts-disagree"
+"""The id of an entry page's "Where the texts disagree" section (``entry/_base.md.jinja``)."""
+DISPUTE_WORDS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "when"),
+    "founded": ("found", "creat", "establish"),
+    "dissolved": ("dissol", "abolish", "merge"),
+}
+"""Words in a disagreement's id or name that mark it as being about a dated field's value."""
 _ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 """EDTF values that are also valid HTML ``<time datetime>`` values."""
 
@@ -266,8 +274,13 @@ class PageContext:
             return Markup("")
         return self.citations.sources_html(sources, self, bare=True)
 
-    def date(self, alternatives: list[dict] | None, with_sources: bool = True) -> Markup:
-        """A dated fact for readers: one value, or each competing value with its sources."""
+    def date(self, alternatives: list[dict] | None, with_sources: bool = True,
+             owner: Entry | None = None, field: str | None = None) -> Markup:
+        """A dated fact for readers: one value, or each competing value with its sources.
+
+        Given the ``owner`` entry and the ``field`` the date comes from, a disputed date's
+        "(sources disagree)" links to the disagreement about it (see :meth:`dispute_href`).
+        """
         if not alternatives:
             return Markup("")
         shown = []
@@ -278,8 +291,37 @@ class PageContext:
             shown.append(piece)
         if len(shown) == 1:
             return shown[0]
+        href = self.dispute_href(owner, field) if owner is not None and field else None
+        # Our own slugs and anchor: safe in an attribute as they are.
+        note = Markup(f'(<a href="{href}">sources disagree</a>)') if href else Markup("(sources disagree)")
         return Markup('<span class="disputed" title="The sources disagree">') + Markup("; or ").join(shown) + \
-            Markup(' <em>(sources disagree)</em></span>')
+            Markup(" <em>") + note + Markup("</em></span>")
+
+    def disagreements_about(self, entry: Entry) -> list[Entry]:
+        """The disagreements whose ``concerns`` name ``entry``, as the entry page lists them."""
+        return [d for d in self.site.backlinks.get(entry.id, []) if d.type.name == "disagreement"
+                and entry.id in [c.target for c in d.get("concerns", [])]]
+
+    def dispute_href(self, entry: Entry, field: str) -> str | None:
+        """Where a disputed fact of ``entry`` (its ``field``) is argued out, as a relative URL.
+
+        The disagreement about that fact when one can be told from the disagreements' ids and
+        names (:data:`DISPUTE_WORDS`, the id weighing more than the name); otherwise the entry's
+        own list of disagreements; ``None`` when no disagreement concerns the entry.
+        """
+        disputes = self.disagreements_about(entry)
+        if not disputes:
+            return None
+        words = DISPUTE_WORDS.get(field, (field,))
+
+        def score(d: Entry) -> int:
+            name = d.name.lower()
+            return sum(2 * (w in d.id) + (w in name) for w in words)
+
+        scores = sorted(((score(d), d) for d in disputes), key=lambda pair: -pair[0])
+        if scores[0][0] and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+            return relative_url(self.url, scores[0][1].url)
+        return f"#{DISPUTES_ANCHOR}"
 
 
 class Renderer:
@@ -332,9 +374,11 @@ class Timelines:
         """The chart of the Relation records naming ``entry``, e.g. a country's memberships."""
         return target_timeline(entry, self.site, today_year=self.today_year)
 
-    def overview(self, only: set[str] | None = None) -> Markup | None:
-        """The site's overview chart (every target against every holder), if the site has a charted relation."""
-        return overview_chart(self.site, today_year=self.today_year, only=only)
+    def overview(self, only: set[str] | None = None, from_url: str | None = None) -> Markup | None:
+        """The site's overview chart (every target against every holder), if the site has a charted relation;
+        from a page at ``from_url``, its labels and cells link to their entries."""
+        href = (lambda entry: relative_url(from_url, entry.url)) if from_url is not None else None
+        return overview_chart(self.site, today_year=self.today_year, only=only, href=href)
 
     def label(self, entry: Entry) -> str:
         """The short label (abbreviation) that stands for ``entry`` in the overview chart's column heads."""

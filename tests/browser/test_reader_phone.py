@@ -76,7 +76,7 @@ LABEL_SIZES = """svg => {
 @pytest.mark.parametrize("path", ["organisations/csto/", "countries/kaz/", "timeline/"])
 def test_chart_labels_stay_legible(new_reader: NewReader, path: str, screen: str) -> None:
     page = new_reader(**(PHONE if screen == "phone" else DESKTOP)).goto(path)
-    chart = page.locator("figure.timeline svg[role=img]").first
+    chart = page.locator("figure.timeline svg.tl-chart").first
     labels = chart.evaluate(LABEL_SIZES)
     assert labels
     small = [label for label in labels if label["px"] < MIN_LABEL_PX - 0.01]
@@ -119,6 +119,138 @@ def test_overview_columns_are_explained_and_linked(new_reader: NewReader) -> Non
     for head in heads:
         assert f"{head}, " in text, f"column {head!r} is not explained: {text}"
     expect(key.locator('a[href*="organisations/"]')).to_have_count(len(heads))
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_overview_bars_and_labels_link_to_their_entries(new_reader: NewReader, screen: str) -> None:
+    reader = new_reader(**(PHONE if screen == "phone" else DESKTOP))
+    page = reader.goto("timeline/")
+    chart = page.locator("figure.timeline svg.tl-chart")
+    # A chart holding links is not marked as an image (an image's content is presentational, its links
+    # unreachable); it is named by its title and its links are in the accessibility tree.
+    assert chart.get_attribute("role") is None
+    expect(chart).to_have_accessible_name(re.compile(r"^Memberships of \d+ countries"))
+    expect(chart.get_by_role("link", name="CSTO, Collective Security Treaty Organization", exact=True)).to_have_count(1)
+    links = chart.locator("a[href]").evaluate_all("""links => links.map(a => ({
+        href: new URL(a.getAttribute("href"), location.href).pathname + new URL(a.getAttribute("href"), location.href).hash,
+        name: a.getAttribute("aria-label") || "", kind: a.querySelector(".tl-col-label") ? "column"
+          : a.querySelector(".tl-row-label") ? "row" : a.classList.contains("tl-cell-group") ? "cell" : "other"}))""")
+    columns = [link for link in links if link["kind"] == "column"]
+    rows = [link for link in links if link["kind"] == "row"]
+    cells = [link for link in links if link["kind"] == "cell"]
+    # Every column head, row label and filled cell is a link, named in full.
+    assert len(columns) == chart.locator(".tl-col-label").count() > 5
+    assert len(rows) == chart.locator(".tl-row-label").count() > 5
+    assert len(cells) == chart.locator(".tl-cell-group").count() > len(rows)
+    assert not [link for link in links if link["kind"] == "other"], links
+    assert all(re.fullmatch(r"/organisations/[a-z0-9-]+/", link["href"]) for link in columns), columns
+    assert all(re.fullmatch(r"/countries/[a-z0-9-]+/", link["href"]) for link in rows), rows
+    assert all(re.fullmatch(r"/organisations/[a-z0-9-]+/#membership", link["href"]) for link in cells), cells
+    assert all(len(link["name"]) > 3 for link in links), [link for link in links if len(link["name"]) <= 3]
+    csto = next(link for link in columns if link["href"] == "/organisations/csto/")
+    # The visible abbreviation first (label in name), then the full name.
+    assert csto["name"] == "CSTO, Collective Security Treaty Organization", csto
+    kazakhstan_in_csto = [link for link in cells if link["name"].startswith("Kazakhstan, Collective Security Treaty Organization:")]
+    assert len(kazakhstan_in_csto) == 1 and kazakhstan_in_csto[0]["href"] == "/organisations/csto/#membership", cells
+
+    # Reachable by keyboard: from the chart's scrolling region, Tab reaches its first link.
+    region = page.locator("figure.timeline .tl-figure[role=region]")
+    region.focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const el = document.activeElement;
+        return {inChart: !!el.closest("svg.tl-chart"), tag: el.tagName.toLowerCase(), name: el.getAttribute("aria-label")}; }""")
+    assert focused["inChart"] and focused["tag"] == "a" and focused["name"], focused
+
+    # A tap or click on a bar opens the organisation's membership section.
+    cell = chart.locator("a.tl-cell-group", has=page.locator("rect.tl-bar")).first
+    target = cell.evaluate("a => new URL(a.getAttribute('href'), location.href).pathname")
+    cell.scroll_into_view_if_needed()
+    if screen == "phone":
+        cell.tap()
+    else:
+        cell.click()
+    reader.wait_for_path(target)
+    expect(page.locator(f"{ARTICLE} h2#membership")).to_be_in_viewport()
+
+
+def test_overview_column_key_is_visible_without_hover(new_reader: NewReader) -> None:
+    page = new_reader(**PHONE).goto("timeline/")
+    key = page.locator(f"{ARTICLE} p", has_text="The chart's columns:")
+    key.scroll_into_view_if_needed()
+    expect(key).to_be_visible()
+    # Next to the chart (right after its figure), not at the end of the page.
+    assert key.evaluate("p => p.previousElementSibling && p.previousElementSibling.matches('figure.timeline')")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+BROKEN_WORDS = r"""table => {
+  // Words (runs between spaces, hyphens, dashes and slashes) whose letters lie on more than one line.
+  const broken = [];
+  for (const cell of table.querySelectorAll("td, th")) {
+    if (!cell.getClientRects().length) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/[^\s\-\u2010-\u2015\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+NARROW_CELLS = """table => Array.from(table.querySelectorAll("td")).filter(td => {
+    if (!td.textContent.trim() || !td.getClientRects().length || td.getBoundingClientRect().width >= 72) return false;
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    return new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.bottom))).size > 1;
+  }).map(td => `${td.textContent.trim().slice(0, 30)} (${Math.round(td.getBoundingClientRect().width)} px)`)"""
+"""Squeezed columns: cells a few characters wide (72 px is about eight letters of table text) whose text wraps."""
+
+PAGES_WITH_TABLES = [
+    "", "organisations/csto/", "organisations/eurasec/", "countries/kaz/", "countries/uzb/", "timeline/",
+    "guides/troitskiy2020/", "guides/molchanov2012/", "sources/", "data/",
+]
+
+
+@pytest.mark.parametrize("path", PAGES_WITH_TABLES, ids=lambda path: path or "home")
+def test_table_cells_keep_their_words_whole_on_a_phone(new_reader: NewReader, path: str) -> None:
+    page = new_reader(**PHONE).goto(path)
+    tables = page.locator(f"{ARTICLE} table")
+    assert tables.count() >= 1
+    for table in tables.all():
+        table.scroll_into_view_if_needed()
+        broken = table.evaluate(BROKEN_WORDS)
+        assert not broken, f"/{path}: words broken across lines in a table cell: {broken[:10]}"
+        narrow = table.evaluate(NARROW_CELLS)
+        assert not narrow, f"/{path}: table cells a few letters wide: {narrow[:10]}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"/{path}: the page is {width} px wide"
+
+
+def test_membership_rows_are_labelled_cards_on_a_phone(new_reader: NewReader) -> None:
+    page = new_reader(**PHONE).goto("organisations/csto/")
+    table = page.locator(f"{ARTICLE} table").first
+    row = table.locator("tbody tr", has=page.locator('a[href$="countries/uzb/"]')).first
+    row.scroll_into_view_if_needed()
+    # One card a row, as wide as the column; each value says which column it is.
+    card, article = row.bounding_box(), page.locator(ARTICLE).bounding_box()
+    assert card and article and card["width"] > 0.85 * article["width"], (card, article)
+    joined = row.locator('td[data-label="From"]')
+    expect(joined).to_contain_text("2006")
+    assert joined.evaluate("td => getComputedStyle(td, '::before').content") == '"From: "'
+    # An empty cell (no end date) is left out rather than shown as a bare label.
+    expect(row.locator('td[data-label="To"]')).to_be_hidden()
+    expect(row.locator('td[data-label="Changes"]')).to_contain_text("suspended")
+    # The column headings stay in the table for screen readers.
+    expect(table.get_by_role("columnheader", name="Country")).to_have_count(1)
+    # On a laptop it is an ordinary table.
+    desktop = new_reader(**DESKTOP).goto("organisations/csto/")
+    assert desktop.locator(f"{ARTICLE} table tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
 
 
 # --------------------------------------------------------------------------- abbreviations, glossary

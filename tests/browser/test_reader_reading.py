@@ -193,3 +193,63 @@ def test_following_a_citation_lands_on_the_cited_passage(new_reader: NewReader, 
     passage = page.locator(f"{ARTICLE} li", has=target).first
     expect(passage.locator(f'a[href$="{CSTO}"]').first).to_be_attached()
     assert page.evaluate("document.querySelector(':target')?.id") == anchor
+
+
+# --------------------------------------------------------------------------- "(sources disagree)"
+
+
+@pytest.mark.parametrize(("path", "target"), [
+    # The disagreement about that very fact, told from its id or name among those concerning the entry.
+    (CSTO, "/disagreements/csto-founding-date/"),                            # Founded; 8 disagreements concern the CSTO
+    ("events/russia-foreign-policy-concept-2008/", "/disagreements/foreign-policy-concept-2008-date/"),  # not "...-csto-wording"
+    ("events/uzbekistan-joins-eurasec/", "/disagreements/uzbekistan-eurasec-accession/"),                 # "When Uzbekistan joined ..."
+    # No disagreement about the date: the entry's own list of disagreements.
+    ("organisations/ces/", "#where-the-texts-disagree"),
+])
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_sources_disagree_in_the_facts_box_links_to_the_disagreement(new_reader: NewReader, path: str, target: str,
+                                                                      screen: str) -> None:
+    reader = new_reader(**(DESKTOP if screen == "desktop" else PHONE))
+    page = reader.goto(path)
+    disputed = page.locator(f"{FACTS} .disputed")
+    expect(disputed).to_have_count(1)
+    link = disputed.get_by_role("link", name="sources disagree")
+    expect(link).to_have_count(1)
+    expect(disputed).to_contain_text("(sources disagree)")
+    link.scroll_into_view_if_needed()
+    if screen == "phone":
+        link.tap()
+    else:
+        link.click()
+    if target.startswith("#"):
+        page.wait_for_url(re.compile(re.escape(target) + "$"))
+        heading = page.locator(f"{ARTICLE} h2{target}")
+        expect(heading).to_be_in_viewport()
+        # The section it opens lists the entry's disagreements, each linking to its page.
+        expect(heading.locator("xpath=following-sibling::ul[1]//a[contains(@href, 'disagreements/')]").first).to_be_visible()
+    else:
+        reader.wait_for_path(target)
+        expect(page.locator(f"{ARTICLE} h1")).to_be_visible()
+
+
+def test_every_disputed_fact_in_a_facts_box_is_linked(new_reader: NewReader) -> None:
+    """On every event and organisation page whose facts box shows "(sources disagree)", the words link to a
+    disagreement page or to the entry's own list of disagreements."""
+    reader = new_reader(**DESKTOP)
+    paths = []
+    for listing in ("events/", "organisations/"):
+        page = reader.goto(listing)
+        hrefs = page.locator(f"{ARTICLE} a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        paths += sorted({listing + h for h in hrefs if re.match(r"^[a-z0-9-]+/$", h)})
+    assert len(paths) > 20, paths
+    unlinked, linked = [], 0
+    for path in paths:
+        page = reader.goto(path)
+        for disputed in page.locator(f"{FACTS} .disputed").all():
+            href = disputed.locator("a", has_text="sources disagree").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            if len(href) != 1 or not re.fullmatch(r"(\.\./)+disagreements/[a-z0-9-]+/|#where-the-texts-disagree", href[0]):
+                unlinked.append(f"/{path}: {href}")
+            else:
+                linked += 1
+    assert not unlinked, unlinked
+    assert linked >= 5
