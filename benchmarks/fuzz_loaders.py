@@ -9,9 +9,9 @@ Each iteration applies a few random mutations (byte flips, insertions of tokens 
 matter to YAML or BibTeX, deleted/duplicated/re-indented lines, splices of two
 seeds), or, for a third of the BibTeX inputs, writes a hostile file from scratch
 (:func:`hostile_bib`: LaTeX commands known and unknown, deep nesting, ``@string``
-chains, doublings and loops, URLs of every scheme, control characters), and feeds the result to :func:`generator.loader.check_entry` (then, if the entry loads,
+chains, doublings and loops, URLs of every scheme, control characters), and feeds the result to :func:`generator.load.loader.check_entry` (then, if the entry loads,
 to the linker and the prose renderer) or :func:`generator.bibliography.load_bibliography`. A crash is any exception, any
-diagnostic whose code is not in :data:`generator.codes.CODES`, a rejected input
+diagnostic whose code is not in :data:`generator.diagnostics.codes.CODES`, a rejected input
 without an error, an input taking longer than ``--timeout`` seconds, or a loaded BibTeX
 entry whose CSL-JSON or exports hold a control character or a non-http(s) URL. Crashing
 inputs are written to ``--out`` with their traceback; the exit status is 1 if any.
@@ -35,13 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.bibliography import Bibliography, load_bibliography, to_bibtex, to_csl_json, to_ris  # noqa: E402
-from generator.codes import CODES  # noqa: E402
+from generator.diagnostics.codes import CODES  # noqa: E402
 from generator.diagnostics import Diagnostic, Diagnostics  # noqa: E402
-from generator.escaping import safe_url  # noqa: E402
-from generator.linker import link  # noqa: E402
-from generator.loader import Remains, check_entry  # noqa: E402
-from generator.prose import render  # noqa: E402
-from generator.types import ENTRY_TYPES, TYPES_BY_FOLDER  # noqa: E402
+from generator.render.escaping import safe_url  # noqa: E402
+from generator.load.linker import link  # noqa: E402
+from generator.load.loader import Remains, check_entry  # noqa: E402
+from generator.render.prose import render  # noqa: E402
+from generator.schema.types import ENTRY_TYPES, TYPES_BY_FOLDER  # noqa: E402
 
 YAML_TOKENS = [
     b"&a ", b"*a", b"!!str ", b"!!python/object:os.system ", b"!x ", b"? ", b": ", b"- ", b"\t", b"---\n",

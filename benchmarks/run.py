@@ -306,7 +306,7 @@ def worker(project: Path, write_docs: Path | None) -> int:
             format_cpu[id(self)] += time.process_time() - cpu
 
     CitationFormatter.__init__, CitationFormatter.format = init, format_
-    import generator.loader as loader
+    import generator.load.loader as loader
 
     parsed: list[str] = []
     original_check_entry = loader.check_entry
@@ -393,7 +393,7 @@ def site_sizes(site: Path) -> dict[str, float]:
             if len(parts) == 3 and parts[0] in entry_folders and parts[2] == "index.html":
                 entry_pages += 1
                 entry_bytes += size
-    # The whole search index (generator/search_index.py, search_names.py); a reader fetches a few chunks of it.
+    # The whole search index (generator/outputs/search_index.py, search_names.py); a reader fetches a few chunks of it.
     search = sum(path.stat().st_size for folder in ("pagefind", "search-names")
                  for path in (site / folder).rglob("*") if path.is_file())
     return {

@@ -10,9 +10,9 @@ The core is a pure pipeline, content in and files out::
 :mod:`generator.mkdocs_plugin` and :mod:`generator.cli` are thin shells around it.
 """
 
-from .diagnostics import Diagnostic, Diagnostics, Location, Severity
-from .pipeline import BuildResult, ProjectConfig, build, check
-from .types import ENTRY_TYPES, EntryType
+from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
+from generator.pipeline import BuildResult, ProjectConfig, build, check
+from generator.schema.types import ENTRY_TYPES, EntryType
 
 __all__ = [
     "BuildResult", "Diagnostic", "Diagnostics", "ENTRY_TYPES", "EntryType", "Location", "ProjectConfig", "Severity",

@@ -24,13 +24,13 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostics, Location
-from .init_project import InitError, init_project
-from .site_meta import SiteDeclarationError
-from .pipeline import ProjectConfig, build, check, write_files
-from .site_swap import discard, staging_folder, swap_in
-from .schema import json_schemas
-from .types import TYPES_BY_NAME
+from generator.diagnostics import Diagnostics, Location
+from generator.init_project import InitError, init_project
+from generator.site_meta import SiteDeclarationError
+from generator.pipeline import ProjectConfig, build, check, write_files
+from generator.publish.site_swap import discard, staging_folder, swap_in
+from generator.schema.json_schema import json_schemas
+from generator.schema.types import TYPES_BY_NAME
 
 
 def _report(diagnostics: Diagnostics, strict: bool) -> int:
@@ -93,8 +93,8 @@ def _command_build(config: ProjectConfig, out: Path, strict: bool, with_docs: bo
 def _with_docs(config: ProjectConfig, files: dict[str, str | bytes]) -> dict[str, str | bytes] | None:
     """The generated files plus the hand-written ones of ``docs_dir``: one folder for engines without
     the plugin (Zensical). ``None``, after reporting, when a hand-written file has a generated one's path."""
-    from .diagnostics import display_path
-    from .permalinks import docs_files
+    from generator.diagnostics import display_path
+    from generator.publish.permalinks import docs_files
 
     docs_dir = _docs_dir(config.root)
     diagnostics = Diagnostics()
@@ -110,7 +110,7 @@ def _with_docs(config: ProjectConfig, files: dict[str, str | bytes]) -> dict[str
 
 
 def _command_new(config: ProjectConfig, type_name: str, entry_id: str) -> int:
-    from .scaffold import create_entry
+    from generator.schema.scaffold import create_entry
 
     diagnostics = Diagnostics()
     path = create_entry(config.content_dir, config.root, type_name, entry_id, diagnostics)
@@ -124,7 +124,7 @@ def _command_new(config: ProjectConfig, type_name: str, entry_id: str) -> int:
 def _command_permalinks(config: ProjectConfig, action: str, strict: bool, allow_removal: bool,
                         manifest: Path | None, under: tuple[str, ...], site_dir: Path,
                         allow_reassign: bool = False) -> int:
-    from .permalinks import check_site_links, run_check, run_update
+    from generator.publish.permalinks import check_site_links, run_check, run_update
 
     docs_dir = _docs_dir(config.root)
     if action == "links":

@@ -5,7 +5,7 @@ and abort the build (``mkdocs build`` exits non-zero). ``mkdocs serve`` also wat
 ``content/`` and ``bibliography/``.
 
 MkDocs empties ``site_dir`` before any plugin sees the content, so the plugin points
-``site_dir`` at a fresh folder beside it (:mod:`generator.site_swap`) and moves the
+``site_dir`` at a fresh folder beside it (:mod:`generator.publish.site_swap`) and moves the
 result into place only once the whole build, strict-mode warnings included, has
 succeeded: a failed, crashed or interrupted build leaves the previous site untouched.
 ``mkdocs serve`` builds the same way into its own folder, so it keeps serving the last
@@ -32,16 +32,16 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
-from .emit import TIMELINE_STYLESHEET
-from .history import last_commit_epoch
-from .addresses import Addresses
-from .editions import current_edition
-from .pipeline import DEFAULT_STYLES, ProjectConfig, build
-from .site_swap import discard, staging_folder, swap_in
-from .serve_errors import ServeErrors
-from .site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
-from .search_index import SearchIndexError, index_site
-from .search_names import name_shards
+from generator.render.emit import TIMELINE_STYLESHEET
+from generator.publish.history import last_commit_epoch
+from generator.publish.addresses import Addresses
+from generator.publish.editions import current_edition
+from generator.pipeline import DEFAULT_STYLES, ProjectConfig, build
+from generator.publish.site_swap import discard, staging_folder, swap_in
+from generator.serve_errors import ServeErrors
+from generator.site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
+from generator.outputs.search_index import SearchIndexError, index_site
+from generator.outputs.search_names import name_shards
 
 log = logging.getLogger("mkdocs.plugins.companion")
 

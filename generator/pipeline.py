@@ -18,26 +18,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .addresses import Addresses
-from .bibliography import (
+from generator.publish.addresses import Addresses
+from generator.bibliography import (
     Bibliography, CitationFormatter, CiteItem, load_bibliography, source_slug,
 )
-from .annotate import build_glossary
-from .citations import SiteCitations
-from .diagnostics import Diagnostics, Location
-from .diagnostics import display_path
-from .emit import emit_site
-from .history import last_changed
-from .timeline import present_year, site_labels
-from .page_citation import PageCitations, page_bibliography, standalone_styles
-from .linker import Site, link
-from .entry_cache import EntryCache
-from .loader import Entry, Remains, load_entries, outside_project
-from .page_cache import UNCACHED_TYPES, PageCache, neighbourhood
-from .render import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
-from .translit import check_transliterations
-from .types import page_file
-from .site_meta import SiteInfo, site_info
+from generator.render.glossary import build_glossary
+from generator.cite.citations import SiteCitations
+from generator.diagnostics import Diagnostics, Location
+from generator.diagnostics import display_path
+from generator.render.emit import emit_site
+from generator.publish.history import last_changed
+from generator.outputs.timeline import present_year, site_labels
+from generator.cite.page_citation import PageCitations, page_bibliography, standalone_styles
+from generator.load.linker import Site, link
+from generator.load.entry_cache import EntryCache
+from generator.load.loader import Entry, Remains, load_entries, outside_project
+from generator.render.page_cache import UNCACHED_TYPES, PageCache, neighbourhood
+from generator.render.renderer import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
+from generator.schema.translit import check_transliterations
+from generator.schema.types import page_file
+from generator.site_meta import SiteInfo, site_info
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 
@@ -68,7 +68,7 @@ class ProjectConfig:
         site_description: the site's one-paragraph description (``site_description`` in ``mkdocs.yml``).
         data_package: ``name``, ``title`` and ``licence`` (a Data Package licence object) of the data
             downloads, from ``extra.companion.data_package`` in ``mkdocs.yml``; missing ones are
-            derived from the site name (see :func:`generator.datapackage.package_identity`).
+            derived from the site name (see :func:`generator.outputs.datapackage.package_identity`).
         site: what the site declares about itself (editors, publisher, language, editions' DOIs).
         build_date: the day of this build (from ``SOURCE_DATE_EPOCH``): the access date of the living
             site's "cite this page", the date of an edition, and the date of pages not yet committed;
@@ -97,7 +97,7 @@ class ProjectConfig:
 
     @property
     def addresses(self) -> Addresses:
-        """Every absolute address this build prints (see :mod:`generator.addresses`)."""
+        """Every absolute address this build prints (see :mod:`generator.publish.addresses`)."""
         return Addresses.for_build(self.site_url, self.edition)
 
     @classmethod
@@ -185,7 +185,7 @@ def _prefer_placeholder_diagnostics(texts: dict[str, bytes], diagnostics: Diagno
     A placeholder also fails its field's own check (an invalid date, an unknown id...);
     the placeholder diagnostic says it better, so it replaces those on the same line.
     """
-    from .scaffold import PLACEHOLDER, find_placeholders
+    from generator.schema.scaffold import PLACEHOLDER, find_placeholders
 
     placeholders = []
     needle = PLACEHOLDER.encode()
@@ -297,7 +297,7 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
                        ) -> tuple[Callable[[Entry], str], Callable[[str, Callable[[], str]], str]]:
     """Entry-page and source-page renderers that take unchanged pages from ``cache``.
 
-    The keys are described in :mod:`generator.page_cache`; ``digests`` holds each entry
+    The keys are described in :mod:`generator.render.page_cache`; ``digests`` holds each entry
     file's SHA-256 by its displayed path.
     """
     site_key = PageCache.site_key(

@@ -26,7 +26,7 @@ import re
 import sys
 from typing import Any, Mapping
 
-from .diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic
 
 BANNER_ID = "companion-content-errors"
 """The ``id`` of the banner element (tests and styles find it by this)."""

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from .addresses import EDITION_NAME
+from generator.publish.addresses import EDITION_NAME
 
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")
 """Reserved example domains (RFC 2606): a ``site_url`` under one of them is a placeholder."""

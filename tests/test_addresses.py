@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.addresses import Addresses, living_root
+from generator.publish.addresses import Addresses, living_root
 from generator.site_meta import Person, SiteDeclarationError, is_placeholder_url, site_info
 
 

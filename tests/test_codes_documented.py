@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import generator
-from generator.codes import CODES
-from generator.fields import Field, records_in
-from generator.types import ENTRY_TYPES
+from generator.diagnostics.codes import CODES
+from generator.schema.fields import Field, records_in
+from generator.schema.types import ENTRY_TYPES
 
 SOURCE_ROOT = Path(generator.__file__).parent
 SOURCES = sorted(p for p in SOURCE_ROOT.rglob("*.py") if "node_modules" not in p.parts)
@@ -62,7 +62,7 @@ def test_the_scan_finds_the_reporting_calls() -> None:
 
 def test_every_emitted_code_is_documented() -> None:
     undocumented = {code: places for code, places in emitted_codes().items() if code not in CODES}
-    assert not undocumented, f"add these to generator/codes.py: {undocumented}"
+    assert not undocumented, f"add these to generator/diagnostics/codes.py: {undocumented}"
 
 
 def test_every_emitted_code_has_the_shape_of_a_code() -> None:
@@ -72,7 +72,7 @@ def test_every_emitted_code_has_the_shape_of_a_code() -> None:
 def test_every_documented_code_is_emitted_somewhere() -> None:
     strings = string_constants()
     unused = sorted(code for code in CODES if code not in strings)
-    assert not unused, f"documented in generator/codes.py but never emitted: {unused}"
+    assert not unused, f"documented in generator/diagnostics/codes.py but never emitted: {unused}"
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
@@ -110,9 +110,9 @@ def test_documented_limits_match_the_code() -> None:
     import generator.bibliography as bib
     import generator.bibliography.latex as latex
     import generator.bibliography.macros as macros
-    import generator.fields as fields
-    import generator.loader as loader
-    import generator.yamlload as yamlload
+    import generator.schema.fields as fields
+    import generator.load.loader as loader
+    import generator.load.yamlload as yamlload
 
     doc = (Path(__file__).resolve().parent.parent / "docs/contributing/content-format.md").read_text()
     assert f"| {yamlload.MAX_FILE_BYTES // 1024} KiB |" in doc

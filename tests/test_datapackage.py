@@ -11,9 +11,9 @@ import frictionless
 import pytest
 
 from generator.bibliography import Bibliography
-from generator.datapackage import FORMULA_PREFIXES, TABLES, data_files
+from generator.outputs.datapackage import FORMULA_PREFIXES, TABLES, data_files
 from generator.diagnostics import Diagnostics
-from generator.linker import Site
+from generator.load.linker import Site
 from generator.pipeline import ProjectConfig, load_and_link
 
 REPO = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.dates import DateValue, parse_date
+from generator.schema.dates import DateValue, parse_date
 
 
 def parsed(text: str) -> DateValue:

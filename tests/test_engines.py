@@ -150,8 +150,8 @@ def test_relative_links_in_raw_html_only_on_folder_index_pages() -> None:
 
 
 def test_pages_are_folder_indexes_and_links_name_them() -> None:
-    from generator.render import PageContext
-    from generator.types import page_file
+    from generator.render.renderer import PageContext
+    from generator.schema.types import page_file
 
     assert [page_file(p) for p in ("organisations/csto.md", "chronology.md", "index.md", "sources/index.md",
                                    "reference/fields.md", "sources/x/x.bib")] == [
@@ -167,7 +167,7 @@ def test_pages_are_folder_indexes_and_links_name_them() -> None:
 
 def test_link_checker_reports_links_that_climb_above_the_site_root(tmp_path: Path) -> None:
     from generator.diagnostics import Diagnostics
-    from generator.permalinks import check_site_links
+    from generator.publish.permalinks import check_site_links
 
     (tmp_path / "organisations/csto").mkdir(parents=True)
     (tmp_path / "sources/x").mkdir(parents=True)
@@ -206,7 +206,7 @@ def test_zensical_builds_the_generated_pages_with_every_link_working(zensical: P
     (the README's recipe, in a copy of the project's configuration): every local link reaches a file."""
     from generator import cli
     from generator.diagnostics import Diagnostics
-    from generator.permalinks import check_site_links
+    from generator.publish.permalinks import check_site_links
 
     project = tmp_path / "project"
     project.mkdir()

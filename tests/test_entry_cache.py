@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import generator.loader as loader
-from generator import entry_cache
+import generator.load.loader as loader
+from generator.load import entry_cache
 from generator.pipeline import ProjectConfig, build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"

@@ -6,14 +6,14 @@ from typing import Any
 
 import pytest
 
-from generator.dates import DateValue
+from generator.schema.dates import DateValue
 from generator.diagnostics import Diagnostics, Location
-from generator.fields import (
+from generator.schema.fields import (
     INVALID, Bool, CheckContext, Cite, CiteKey, Date, Enum, Field, FieldType, Lang, ListOf, Markdown, OneOrMany,
     Prose, Record, Ref, RefValue, Slug, Text,
 )
-from generator.types import DATE_ALTERNATIVES, DATED, SOURCE
-from generator.yamlload import YMap, load_yaml
+from generator.schema.types import DATE_ALTERNATIVES, DATED, SOURCE
+from generator.load.yamlload import YMap, load_yaml
 
 PATH = "content/concepts/x.yaml"
 

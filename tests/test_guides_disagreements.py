@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.escaping import text as escape_text
+from generator.render.escaping import text as escape_text
 from generator.pipeline import BuildResult, ProjectConfig, build
 
 REPO = Path(__file__).resolve().parent.parent

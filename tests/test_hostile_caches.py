@@ -20,9 +20,9 @@ from typing import Callable
 import jinja2
 import pytest
 
-from generator import entry_cache
+from generator.load import entry_cache
 from generator.pipeline import ProjectConfig, build
-from generator.render import PACKAGE_TEMPLATES
+from generator.render.renderer import PACKAGE_TEMPLATES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -78,8 +78,8 @@ def _records(path: Path, forge: Callable[[str], bytes]) -> bytes:
 
 
 def _bad_entry(key: str) -> bytes:
-    from generator.loader import Entry
-    from generator.types import entry_type_named
+    from generator.load.loader import Entry
+    from generator.schema.types import entry_type_named
 
     return pickle.dumps((Entry(type=entry_type_named("concept"), id=5, path=None, data=[], name=7), [None]))
 
@@ -133,7 +133,7 @@ CASES: dict[str, Callable[[Path, Path], None]] = {
     "entries: payload records": lambda root, m: (root / ".cache/entries.pickle").write_bytes(
         _records(root / ".cache/entries.pickle", lambda key: pickle.dumps(_Touch(m)))),
     "entries: Path.touch through an allowed module": lambda root, m: (root / ".cache/entries.pickle").write_bytes(
-        _records(root / ".cache/entries.pickle", lambda key: touch_via("generator.loader", m))),
+        _records(root / ".cache/entries.pickle", lambda key: touch_via("generator.load.loader", m))),
     "entries: Path.touch through diagnostics": lambda root, m: (root / ".cache/entries.pickle").write_bytes(
         _records(root / ".cache/entries.pickle", lambda key: touch_via("generator.diagnostics", m))),
     "entries: records of the wrong shape": lambda root, m: (root / ".cache/entries.pickle").write_bytes(
@@ -145,7 +145,7 @@ CASES: dict[str, Callable[[Path, Path], None]] = {
         (root / ".cache/pages.pickle").read_bytes()[:100]),
     "pages: os.system payload": lambda root, m: (root / ".cache/pages.pickle").write_bytes(pickle.dumps(_Touch(m))),
     "pages: Path.touch through an allowed module": lambda root, m: (root / ".cache/pages.pickle").write_bytes(
-        touch_via("generator.loader", m)),
+        touch_via("generator.load.loader", m)),
     "pages: a folder": lambda root, m: _replace_with_folder(root / ".cache/pages.pickle"),
     # the citation cache
     # the citation cache: each table damaged a different way (one citeproc-js run for all)
@@ -197,12 +197,12 @@ def test_path_touch_payload_would_run_if_loaded(tmp_path: Path) -> None:
     """The dotted-name payload is real: an unpickler that allows a whole module runs it."""
     class ByModule(pickle.Unpickler):
         def find_class(self, module, name):
-            if module == "generator.loader":
+            if module == "generator.load.loader":
                 return super().find_class(module, name)
             raise pickle.UnpicklingError(name)
 
     import io
 
     marker = tmp_path / "PWNED"
-    ByModule(io.BytesIO(touch_via("generator.loader", marker))).load()
+    ByModule(io.BytesIO(touch_via("generator.load.loader", marker))).load()
     assert marker.exists()

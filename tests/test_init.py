@@ -11,7 +11,7 @@ import pytest
 
 from generator.init_project import InitError, init_project
 from generator.pipeline import ProjectConfig, check
-from generator.types import ENTRY_TYPES
+from generator.schema.types import ENTRY_TYPES
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true",

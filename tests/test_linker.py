@@ -9,10 +9,10 @@ from typing import Callable
 import pytest
 
 from generator.diagnostics import Diagnostics
-from generator.linker import RESERVED_IDS, Site, link
-from generator.loader import Entry, load_entry
+from generator.load.linker import RESERVED_IDS, Site, link
+from generator.load.loader import Entry, load_entry
 from generator.pipeline import ProjectConfig, check
-from generator.types import TYPES_BY_FOLDER
+from generator.schema.types import TYPES_BY_FOLDER
 
 SOURCE = 'sources: [{key: smith2001, locator: "1"}]\n'
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import site_swap
+from generator.publish import site_swap
 from tests.test_site_build import ENV, MKDOCS, REPO, copy_fixture
 
 PYTHON = sys.executable

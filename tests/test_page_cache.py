@@ -18,9 +18,9 @@ from typing import Callable
 
 import pytest
 
-from generator import page_cache as page_cache_module
+from generator.render import page_cache as page_cache_module
 from generator.pipeline import ProjectConfig, build
-from generator.render import Renderer
+from generator.render.renderer import Renderer
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -23,7 +23,7 @@ import pytest
 
 from generator import cli
 from generator.diagnostics import Diagnostics
-from generator.permalinks import (
+from generator.publish.permalinks import (
     MANIFEST_NAME, PERMALINK_CODES, current_edition, edition_url, load_manifest, published_urls, redirect_target,
     render_manifest, resolve, run_check, run_update, url_for_path,
 )

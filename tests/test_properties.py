@@ -9,14 +9,14 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import escaping
-from generator.dates import parse_date
+from generator.render import escaping
+from generator.schema.dates import parse_date
 from generator.diagnostics import Diagnostics, Location
-from generator.fields import INVALID, SLUG_RE, CheckContext, Prose, Slug
-from generator.loader import load_entry
-from generator.prose import render, scan
-from generator.types import TYPES_BY_NAME
-from generator.yamlload import YMap, YScalar, load_yaml
+from generator.schema.fields import INVALID, SLUG_RE, CheckContext, Prose, Slug
+from generator.load.loader import load_entry
+from generator.render.prose import render, scan
+from generator.schema.types import TYPES_BY_NAME
+from generator.load.yamlload import YMap, YScalar, load_yaml
 from test_prose import assert_inert, cluster_html, link_html
 
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "300"))

@@ -8,8 +8,8 @@ import markdown
 import pytest
 
 from generator.diagnostics import Location
-from generator.fields import Prose
-from generator.prose import Cluster, EntryLink, ScannedProse, parse_locator, plain_text, render, scan
+from generator.schema.fields import Prose
+from generator.render.prose import Cluster, EntryLink, ScannedProse, parse_locator, plain_text, render, scan
 
 PATH = "content/concepts/x.yaml"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.codes import CODES
+from generator.diagnostics.codes import CODES
 from generator.pipeline import ProjectConfig, build
-from generator.types import ENTRY_TYPES
+from generator.schema.types import ENTRY_TYPES
 
 CASES = Path(__file__).parent / "cases"
 

@@ -19,11 +19,11 @@ import pytest
 import yaml
 
 from generator import cli
-from generator.fields import (
+from generator.schema.fields import (
     Bool, Cite, Date, Enum, FieldType, Lang, ListOf, Markdown, OneOrMany, Record, Ref, Slug, Text,
 )
-from generator.scaffold import PLACEHOLDER, SCAFFOLD_CODES, find_placeholders, scaffold_text
-from generator.types import ENTRY_TYPES, TYPES_BY_NAME, EntryType
+from generator.schema.scaffold import PLACEHOLDER, SCAFFOLD_CODES, find_placeholders, scaffold_text
+from generator.schema.types import ENTRY_TYPES, TYPES_BY_NAME, EntryType
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -206,7 +206,7 @@ def test_scaffold_documents_every_field(type_name: str) -> None:
 
 def test_scaffold_is_derived_not_written_by_hand() -> None:
     """A type declared in a test gets a scaffold too: nothing is specific to the real types."""
-    from generator.fields import Field
+    from generator.schema.fields import Field
     toy = EntryType(name="toy", plural="Toys", folder="toys", url_prefix="toys", doc="A toy type.", fields=(
         Field("id", Slug(), "The id.", required=True),
         Field("colour", Enum(("red", "blue")), "Its colour.", required=True),

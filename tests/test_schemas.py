@@ -25,8 +25,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from generator.fields import Date
-from generator.types import ENTRY_TYPES, TYPES_BY_FOLDER
+from generator.schema.fields import Date
+from generator.schema.types import ENTRY_TYPES, TYPES_BY_FOLDER
 
 REPO = Path(__file__).parent.parent
 SCHEMAS = REPO / "schemas"

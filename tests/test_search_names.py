@@ -1,10 +1,10 @@
-"""The sharded name list behind the search box's exact-name lookup (generator/search_names.py)."""
+"""The sharded name list behind the search box's exact-name lookup (generator/outputs/search_names.py)."""
 
 from __future__ import annotations
 
 import json
 
-from generator.search_names import SHARDS, name_shards, normalise, shard_of, shard_path
+from generator.outputs.search_names import SHARDS, name_shards, normalise, shard_of, shard_path
 from test_linker import entries_of, org
 
 CSTO = org("csto", "names: [{text: Организация Договора о коллективной безопасности, lang: ru}]\n"

@@ -95,8 +95,8 @@ def test_project_site_builds_strictly(tmp_path: Path) -> None:
 
 def test_timeline_stylesheet_is_published_and_linked(tmp_path: Path) -> None:
     """The plugin publishes the timelines' CSS and links it from every page."""
-    from generator.emit import TIMELINE_STYLESHEET
-    from generator.timeline import TIMELINE_CSS
+    from generator.render.emit import TIMELINE_STYLESHEET
+    from generator.outputs.timeline import TIMELINE_CSS
 
     project = copy_fixture(tmp_path)
     out = tmp_path / "out"

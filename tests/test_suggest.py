@@ -1,10 +1,10 @@
-"""Hints that point at the right thing (:mod:`generator.suggest`)."""
+"""Hints that point at the right thing (:mod:`generator.diagnostics.suggest`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.suggest import citation_hint, close_id, date_hint, enum_hint, rename_candidates
+from generator.diagnostics.suggest import citation_hint, close_id, date_hint, enum_hint, rename_candidates
 
 ORGANISATIONS = ["ces", "csto", "east-asia-summit", "eurasec", "eeu", "sco"]
 KEYS = ["lukyanov2009", "molchanov2012", "troitskiy2020", "vinokurov2017"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import timeline
+from generator.outputs import timeline
 from generator.diagnostics import Diagnostics
-from generator.linker import Site
+from generator.load.linker import Site
 from generator.pipeline import ProjectConfig, load_and_link
 
 REPO = Path(__file__).resolve().parent.parent

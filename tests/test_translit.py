@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from generator.diagnostics import Diagnostics, Location, Severity
-from generator.translit import bgn_pcgn, check_transliterations
+from generator.schema.translit import bgn_pcgn, check_transliterations
 
 
 @pytest.mark.parametrize("cyrillic, latin", [

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from generator import cli
-from generator.scaffold import scaffold_text
-from generator.types import ENTRY_TYPES
+from generator.schema.scaffold import scaffold_text
+from generator.schema.types import ENTRY_TYPES
 
 REPO = Path(__file__).parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"

@@ -1,4 +1,4 @@
-"""YAML syntax errors in plain words (:mod:`generator.yaml_errors`).
+"""YAML syntax errors in plain words (:mod:`generator.load.yaml_errors`).
 
 The scenario folders ``tests/cases/yaml-*`` pin the exact messages of the usual
 mistakes in a whole project; these tests cover the translation on its own: more
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics
-from generator.yamlload import load_yaml
+from generator.load.yamlload import load_yaml
 
 
 def syntax_error(text: str) -> tuple[int, int, str, str | None]:

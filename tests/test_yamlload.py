@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.diagnostics import Diagnostics
-from generator.yamlload import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, YMap, YScalar, YSeq, load_yaml
+from generator.load.yamlload import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, YMap, YScalar, YSeq, load_yaml
 
 
 def load(data: bytes | str) -> tuple[object, Diagnostics]:

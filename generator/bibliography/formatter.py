@@ -38,9 +38,9 @@ from generator.bibliography.engine import (
     style_path,
 )
 from generator.bibliography.model import LOCATOR_LABELS, Bibliography, CiteItem
-from generator.cache_files import write_atomically
+from generator.render.cache_files import write_atomically
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, did_you_mean
-from generator.suggest import citation_hint
+from generator.diagnostics.suggest import citation_hint
 
 DEFAULT_STYLES = ("chicago-author-date", "apa")
 _CACHE_VERSION = "1"

@@ -13,7 +13,7 @@ import generator.bibliography.macros as macros
 from generator import cli
 from generator.bibliography import load_bibliography
 from generator.bibliography.latex import MAX_NESTING, latex_problems, latex_to_rich, latex_to_text
-from generator.codes import CODES
+from generator.diagnostics.codes import CODES
 from generator.diagnostics import Diagnostics
 
 

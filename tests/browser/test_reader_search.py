@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 WIDTHS = [pytest.param({}, id="desktop"), pytest.param(PHONE, id="phone")]
 SEARCH_FILES = ("/pagefind/", "/search-names/")
-"""Where the search index lives in the built site (generator/search_index.py, generator/search_names.py)."""
+"""Where the search index lives in the built site (generator/outputs/search_index.py, generator/outputs/search_names.py)."""
 FIRST_SEARCH_BUDGET = 200_000
 """Issue 20: at today's size the first search downloads at most 200 KB compressed."""
 

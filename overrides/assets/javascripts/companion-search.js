@@ -1,5 +1,5 @@
 /* The header's search box (overrides/partials/search.html), searching the Pagefind index that
-   generator/search_index.py writes into the built site.
+   generator/outputs/search_index.py writes into the built site.
 
    Nothing is downloaded until a reader focuses the box; then Pagefind's script, its WebAssembly
    and the page list, and for each query only the index chunks of its words and the fragments of
@@ -7,7 +7,7 @@
    (russian-stemmer.js), since the pages are indexed with English stemming and Pagefind matches
    words by prefix; stop words are left out and at most two words go to Pagefind, as each
    costs an index chunk. An entry whose name or abbreviation is the whole query comes first: the
-   query is also looked up in one shard of the site's name list (generator/search_names.py);
+   query is also looked up in one shard of the site's name list (generator/outputs/search_names.py);
    among the other results shown, pages whose title is the query come first.
    Keys: "/" or "s" focuses the box; Down and Up move through the results; Enter opens the
    selected (or first) result; Escape closes. */
@@ -16,7 +16,7 @@
 
   var PAGE_SIZE = 10;            // results shown at first, as Material shows: each costs its fragment
   var DEBOUNCE_MS = 120;
-  var NAME_SHARDS = 256;         // generator/search_names.py: SHARDS
+  var NAME_SHARDS = 256;         // generator/outputs/search_names.py: SHARDS
   var MAX_TERMS = 2;             // words sent to Pagefind: each costs an index chunk
   var STOP_WORDS = {};
   ("a an and as at by for from in into of on or the to with " +
@@ -92,12 +92,12 @@
     return telling.filter(function (word) { return longest.indexOf(word) >= 0; }).join(" ");
   }
 
-  /* As generator/search_names.py normalise(). */
+  /* As generator/outputs/search_names.py normalise(). */
   function normalise(text) {
     return String(text).toLowerCase().replace(/ё/g, "е").replace(/\s+/g, " ").trim();
   }
 
-  /* As generator/search_names.py shard_of(). */
+  /* As generator/outputs/search_names.py shard_of(). */
   function shardOf(key) {
     var value = 0;
     for (var i = 0; i < key.length; i++) value = (Math.imul(value, 31) + key.charCodeAt(i)) >>> 0;

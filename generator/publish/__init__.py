@@ -1,0 +1,1 @@
+"""Publishing: addresses, editions, git history, permalinks and the atomic site swap."""

@@ -1,0 +1,1 @@
+"""From entries to Markdown pages: the Jinja environment, prose, the glossary, the page cache, templates."""

@@ -1,0 +1,146 @@
+"""Rendered pages kept between builds, so that a rebuild renders only pages whose inputs changed.
+
+An entry page shows data from more than its own file: the names of the entries it links
+to, the entries that link to it ("Referenced by", memberships, successors), the
+disagreements about it and whatever those link to, the glossary, the formatted
+citations and the timeline labels. A page's key therefore covers:
+
+* what is the same for every page (:meth:`PageCache.site_key`): the generator's code and
+  rendering libraries, every template, the site's settings, the glossary, the timeline
+  labels, and every formatted citation and reference;
+* the bytes of each entry in the page's neighbourhood (:func:`neighbourhood`), computed
+  from the current build's links, so a new link to a page changes that page's key;
+* the page's own "cite this page" text and last-updated date.
+
+A source page's key covers the same shared part, every ``.bib`` file, the guides and the
+entries that cite the source. Anything else is not cached: guides (they read the whole
+bibliography), listings and data files are rendered on every build. ``verify=True`` renders every
+page anyway and records each cached page that differs (the tests run edits with it on).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from generator.render.cache_files import library_versions, read_plain_pickle, write_atomically
+from generator.load.entry_cache import fingerprint as loader_fingerprint
+
+FORMAT = 1
+"""Bump when the file layout or the key's make-up changes."""
+_LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins", "nh3", "pylatexenc", "pycountry")
+UNCACHED_TYPES = frozenset({"guide"})
+"""Entry types whose pages read beyond their neighbourhood (a guide lists its whole text's bibliography)."""
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    return hashlib.sha256(f"{FORMAT}\0{loader_fingerprint()}\0{library_versions(_LIBRARIES)}".encode()).hexdigest()
+
+
+def neighbourhood(entry: Any, site: Any) -> dict[str, Any]:
+    """Every entry (by id) whose file can change what ``entry``'s page shows.
+
+    The entry; the entries it refers to (fields and prose); the entries that refer to it
+    (which include its members, successors and parts); and, for each disagreement about
+    it (shown on the page in full), the entries that disagreement refers to.
+    """
+    found = {entry.id: entry}
+    found.update((e.id, e) for e in _targets(entry, site))
+    for other in site.backlinks.get(entry.id, []):
+        found[other.id] = other
+        if other.type.name == "disagreement":
+            found.update((e.id, e) for e in _targets(other, site))
+    return found
+
+
+def _targets(entry: Any, site: Any) -> Iterable[Any]:
+    for ref in entry.refs:
+        target = site.by_id.get(ref.target)
+        if target is not None:
+            yield target
+    for scanned in site.prose_of(entry):
+        for link in scanned.links:
+            target = site.by_id.get(link.target)
+            if target is not None:
+                yield target
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class PageCache:
+    """Rendered pages by key.
+
+    Args:
+        path: the cache file (``None``: nothing kept between builds).
+        verify: render cached pages too and record those that differ in :attr:`stale`.
+    """
+
+    def __init__(self, path: Path | None, verify: bool = False) -> None:
+        self.path = path
+        self.verify = verify
+        self._old: dict[str, tuple[str, str]] = _read(path) if path is not None else {}
+        self._new: dict[str, tuple[str, str]] = {}
+        self.hits = 0
+        self.stale: list[str] = []
+
+    @staticmethod
+    def site_key(*, templates: Iterable[Path], settings: object, glossary: object, labels: object,
+                 citations: object) -> str:
+        """The part of every key that all pages share."""
+        digest = hashlib.sha256(_code_fingerprint().encode())
+        for folder in templates:
+            if folder.is_dir():
+                for file in sorted(folder.rglob("*")):
+                    if file.is_file():
+                        digest.update(file.relative_to(folder).as_posix().encode() + b"\0" + file.read_bytes())
+        digest.update(_digest(settings, glossary, labels, citations).encode())
+        return digest.hexdigest()
+
+    @staticmethod
+    def page_key(site_key: str, path: str, entry_digests: Iterable[tuple[str, str]], own: object) -> str:
+        """The key of one page: the shared part, its neighbourhood's bytes and its own extras."""
+        return _digest(site_key, path, sorted(entry_digests), own)
+
+    def render(self, path: str, key: str, render: Callable[[], str]) -> str:
+        """The page at ``path`` from the cache if its key matches, else rendered (and kept)."""
+        cached = self._old.get(path)
+        if cached is not None and cached[0] == key:
+            self.hits += 1
+            text = cached[1]
+            if self.verify and render() != text:
+                self.stale.append(path)
+        else:
+            text = render()
+        self._new[path] = (key, text)
+        return text
+
+    def save(self) -> None:
+        """Keep this build's pages (only those: pages of removed entries drop out)."""
+        if self.path is None or self._new == self._old:
+            return
+        write_atomically(self.path, pickle.dumps({"fingerprint": _code_fingerprint(), "pages": self._new},
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _read(path: Path) -> dict[str, tuple[str, str]]:
+    stored = read_plain_pickle(path)
+    if not isinstance(stored, dict) or stored.get("fingerprint") != _code_fingerprint():
+        return {}
+    pages = stored.get("pages")
+    if not isinstance(pages, dict):
+        return {}
+    return {p: v for p, v in pages.items() if isinstance(p, str) and isinstance(v, tuple) and len(v) == 2
+            and all(isinstance(x, str) for x in v)}
+
+
+__all__ = ["PageCache", "UNCACHED_TYPES", "neighbourhood"]
