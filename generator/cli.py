@@ -65,8 +65,10 @@ _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 def _command_check(config: ProjectConfig, strict: bool) -> int:
     diagnostics = check(config)
     status = _report(diagnostics, strict)
-    if status == 0:
+    if status == 0 and not diagnostics.items:
         print("ok: no problems found", file=sys.stderr)
+    elif status == 0:
+        print("ok: no errors; the warnings above do not stop the build (--strict makes them errors)", file=sys.stderr)
     return status
 
 

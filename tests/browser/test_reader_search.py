@@ -9,6 +9,7 @@ opening a page fetches no part of the search index, and the first search fetches
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -174,3 +175,20 @@ def test_pages_fetch_no_index_and_the_first_search_stays_small(new_reader: NewRe
     total = sum(sizes.values())
     print(f"first search, {len(sizes)} files: {total:,} bytes compressed")
     assert total <= FIRST_SEARCH_BUDGET, f"the first search fetched {total:,} bytes compressed: {sizes}"
+
+
+SECTION_LISTS = ("organisations/", "events/", "concepts/", "countries/", "disagreements/", "guides/",
+                 "chronology/", "glossary/", "sources/", "timeline/")
+"""Pages that list what entry pages say: in the index they outranked the entries and, naming every
+entry, were the largest fragments a first search fetched (issue 20)."""
+
+
+def test_section_lists_are_out_of_the_index_and_their_entries_in_it(site_dir: Path) -> None:
+    locations = set()
+    for fragment in (site_dir / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        locations.add(urlsplit(json.loads(data[data.index(b"{"):])["url"]).path.strip("/") + "/")
+    assert not locations & set(SECTION_LISTS), f"section lists in the search index: {locations & set(SECTION_LISTS)}"
+    entries = {f"{p.parent.name}/{p.stem}/" for p in (REPO / "content").glob("*/*.yaml")}
+    assert entries <= locations, f"entries missing from the search index: {sorted(entries - locations)[:10]}"
+    assert "/" in locations or "" in {loc.strip("/") for loc in locations}, "the home page left the index"
