@@ -21,7 +21,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 def copy_project(target: Path, reverse: bool) -> Path:
     """A copy of the project whose content files are created in the given order."""
     target.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides", "bibliography"):
+    for name in ("mkdocs.yml", "types.yaml", "docs", "overrides", "bibliography"):
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / name)
     files = sorted((REPO / "content").rglob("*.yaml"), reverse=reverse)

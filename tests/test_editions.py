@@ -48,7 +48,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("editions")
     project = root / "project"
     project.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides", "bibliography", "content", "generator"):
+    for name in ("mkdocs.yml", "types.yaml", "docs", "overrides", "bibliography", "content", "generator"):
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("node_modules", "__pycache__"))

@@ -30,7 +30,8 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "site"
     for name in ("content", "bibliography"):
         shutil.copytree(REPO / name, root / name)
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("mkdocs.yml", "types.yaml"):
+        shutil.copy2(REPO / name, root / name)
     return root
 
 

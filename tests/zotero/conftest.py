@@ -134,7 +134,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
         pytest.skip(MISSING)
     project = tmp_path_factory.mktemp("zotero") / "project"
     project.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides", "bibliography", "content", "generator"):
+    for name in ("mkdocs.yml", "types.yaml", "docs", "overrides", "bibliography", "content", "generator"):
         src = REPO / name
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name,
                                                              **({"ignore": shutil.ignore_patterns("node_modules", "__pycache__")} if src.is_dir() else {}))
