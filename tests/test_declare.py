@@ -153,10 +153,13 @@ def test_this_site_declares_person_in_its_own_types_file() -> None:
     person = schema.by_name["person"]
     assert (person.folder, person.url_prefix, person.plural) == ("people", "people", "People")
     roles = next(f for f in person.fields if f.name == "roles")
+    assert isinstance(roles.type, Relation)
+    assert (roles.type.target, roles.type.targets, roles.type.roles) == ("of", ("organisation", "country"), None)
+    assert (roles.type.label, roles.type.inverse_label, roles.type.open_end) == ("role", "Office holders", "unknown")
     role = roles.type.item
     assert isinstance(role, Record)
     assert [(f.name, f.required) for f in role.fields] == [
-        ("of", True), ("role", True), ("from", False), ("to", False), ("sources", True), ("note", False)]
+        ("of", True), ("role", False), ("from", False), ("to", False), ("sources", True), ("note", False)]
     assert role.fields[0].type == Ref(("organisation", "country"))
     assert role.fields[1].type == Text(max_length=200, single_line=True)
     assert [t.name for t in schema.types][:6] == [t.name for t in default_schema().types]
