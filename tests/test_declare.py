@@ -159,7 +159,7 @@ def test_this_site_declares_person_in_its_own_types_file() -> None:
     role = roles.type.item
     assert isinstance(role, Record)
     assert [(f.name, f.required) for f in role.fields] == [
-        ("of", True), ("role", False), ("from", False), ("to", False), ("sources", True), ("note", False)]
+        ("of", True), ("role", True), ("from", False), ("to", False), ("sources", True), ("note", False)]
     assert role.fields[0].type == Ref(("organisation", "country"))
     assert role.fields[1].type == Text(max_length=200, single_line=True)
     assert [t.name for t in schema.types][:6] == [t.name for t in default_schema().types]

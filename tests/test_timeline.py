@@ -439,3 +439,14 @@ def test_open_end_takes_only_its_two_values(make_project) -> None:
     messages = [str(d) for d in diagnostics.errors]
     assert any("types.yaml:" in m and "types.bad-value" in m and "'open_end' must be one of: continuing, unknown"
                in m and "unknown" in m for m in messages), messages
+
+
+def test_role_required_makes_a_free_text_role_required(make_project) -> None:
+    files = {**PEOPLE, "content/people/ada.yaml": PEOPLE["content/people/ada.yaml"].replace("role: Prime Minister, ", "")}
+    for required, errors in (("false", 0), ("true", 1)):
+        types = PEOPLE_TYPES.replace("open_end: unknown", f"open_end: unknown\n        role_required: {required}")
+        diagnostics = Diagnostics()
+        load_and_link(ProjectConfig.for_project(make_project({**files, "types.yaml": types})), diagnostics)
+        found = [str(d) for d in diagnostics.errors]
+        assert len(found) == errors, found
+        assert all("content/people/ada.yaml:" in m and "role" in m for m in found), found

@@ -617,6 +617,7 @@ class Relation(ListOf):
             as a membership does: drawn on to the present with an arrow) or ``unknown`` (no
             source gives its end: drawn fading out after its start and described as "end
             not recorded", never as continuing).
+        role_required: whether a free-text role must be given (an enumerated role always must).
     """
 
     item: FieldType | None = None  # type: ignore[assignment]  # built from the parameters below
@@ -645,6 +646,7 @@ class Relation(ListOf):
     overview_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     overview_other_group: str = "Other"
     open_end: str = "continuing"
+    role_required: bool = False
 
     @property
     def section_heading(self) -> str:
