@@ -153,6 +153,9 @@ def test_this_site_declares_person_in_its_own_types_file() -> None:
     person = schema.by_name["person"]
     assert (person.folder, person.url_prefix, person.plural) == ("people", "people", "People")
     roles = next(f for f in person.fields if f.name == "roles")
+    assert isinstance(roles.type, Relation)
+    assert (roles.type.target, roles.type.targets, roles.type.roles) == ("of", ("organisation", "country"), None)
+    assert (roles.type.label, roles.type.inverse_label, roles.type.open_end) == ("role", "Office holders", "unknown")
     role = roles.type.item
     assert isinstance(role, Record)
     assert [(f.name, f.required) for f in role.fields] == [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -292,13 +293,19 @@ def test_real_content_every_chart(real: Site) -> None:
                 ids[element_id] = org.id
     for country in real.of_type("country"):
         markup = timeline.target_timeline(country, real, today_year=YEAR)
-        organisations = {m.holder.id for m in real.related.get(country.id, [])}
+        organisations = {m.holder.id for m in real.related.get(country.id, []) if m.field.name == "members"}
         if not organisations:
             assert markup is None
             continue
         assert len(rows(parse(markup))) == len(organisations), country.id
+    for target_id, related in real.related.items():  # every other relation naming an entry: a chart of its own
+        target = real.by_id[target_id]
+        for field in timeline.related_fields(target, real):
+            svg = parse(timeline.target_timeline(target, real, today_year=YEAR, field=field))
+            assert len(rows(svg)) == len({r.holder.id for r in related if r.field is field}), (target_id, field.name)
+    members = {t for t, related in real.related.items() if any(r.field.name == "members" for r in related)}
     overview = parse(timeline.overview_chart(real, today_year=YEAR))
-    assert len(rows(overview)) == len(real.related)
+    assert len(rows(overview)) == len(members)
 
 
 def test_every_colour_comes_from_the_stylesheet(real: Site) -> None:
@@ -311,3 +318,135 @@ def test_every_colour_comes_from_the_stylesheet(real: Site) -> None:
         "tl-row-label", "tl-period"}
     for name in painted:
         assert f".{name}" in css, name
+
+
+PEOPLE_TYPES = """\
+extends: default
+types:
+  person:
+    plural: People
+    folder: people
+    url_prefix: people
+    doc: "A person."
+    include: common
+    fields:
+      roles:
+        kind: relation
+        target: of
+        to: [organisation, country]
+        label: role
+        inverse_label: People
+        heading: Roles
+        open_end: unknown
+        doc: "Offices over time."
+"""
+PEOPLE = {
+    **SYNTHETIC,
+    "types.yaml": PEOPLE_TYPES,
+    "content/people/ada.yaml": f"""\
+id: ada
+name: Ada Example
+summary: A person.
+sources: {SRC}
+roles:
+  - {{of: rus, role: President, from: 2000, to: 2008, sources: {SRC}}}
+  - {{of: rus, role: Prime Minister, sources: {SRC}}}
+  - {{of: alpha, role: Secretary-General, from: 2004, sources: {SRC}}}
+""",
+}
+
+
+@pytest.fixture
+def with_people(make_project) -> Site:
+    return _site(make_project(PEOPLE))
+
+
+@pytest.fixture
+def both(make_project, tmp_path: Path) -> tuple[Site, Site]:
+    """The synthetic site, and the same with people holding roles (each in its own folder)."""
+    root = make_project(SYNTHETIC)
+    base = _site(root)
+    people = tmp_path / "with-people"
+    shutil.copytree(root, people)
+    for name in set(PEOPLE) - set(SYNTHETIC):
+        (people / name).parent.mkdir(parents=True, exist_ok=True)
+        (people / name).write_text(PEOPLE[name], encoding="utf-8")
+    return base, _site(people)
+
+
+def _titles(svg: ET.Element) -> list[str]:
+    return [t.text or "" for t in svg.iter(f"{SVG}title")]
+
+
+def test_target_with_two_relations_gets_one_chart_per_relation(both: tuple[Site, Site]) -> None:
+    synthetic, site = both
+    assert "ada" not in synthetic.by_id and "ada" in site.by_id
+    rus = site.by_id["rus"]
+    members, roles = timeline.related_fields(rus, site)
+    assert (members.name, roles.name) == ("members", "roles")
+    memberships = parse(timeline.target_timeline(rus, site, today_year=YEAR, field=members))
+    people = parse(timeline.target_timeline(rus, site, today_year=YEAR, field=roles))
+    assert memberships.find(f"{SVG}title").text == "Memberships of Russian Federation"
+    assert people.find(f"{SVG}title").text == "People of Russian Federation"
+    assert [row_label(r) for r in rows(memberships)] == [row_label(r) for r in rows(parse(
+        timeline.target_timeline(synthetic.by_id["rus"], synthetic, today_year=YEAR)))]
+    assert not any("Ada" in t for t in _titles(memberships))
+    assert [row_label(r) for r in rows(people)] == ["Ada Example"]
+    # The membership chart is the default one and draws the same bytes as on a site without people.
+    assert str(timeline.target_timeline(rus, site, today_year=YEAR)) == str(
+        timeline.target_timeline(synthetic.by_id["rus"], synthetic, today_year=YEAR))
+    ids = {e.get("id") for e in memberships.iter() if e.get("id")}
+    assert ids and not ids & {e.get("id") for e in people.iter() if e.get("id")}
+    # An organisation named by a role: its people chart.
+    alpha_people = parse(timeline.target_timeline(site.by_id["alpha"], site, today_year=YEAR))
+    assert alpha_people.find(f"{SVG}title").text == f"People of {HOSTILE}"
+
+
+def test_open_end_unknown_is_never_described_as_continuing(with_people: Site) -> None:
+    site = with_people
+    ada = site.by_id["ada"]
+    periods = timeline.holder_periods(ada, site)
+    assert [p.end_kind for p in periods] == ["closed", "unknown", "unknown"]
+    assert periods[1].text == "Prime Minister (start not recorded), end not recorded"
+    assert periods[2].text == "Secretary-General from 2004, end not recorded"
+    for markup in (timeline.holder_timeline(ada, site, today_year=YEAR),
+                   timeline.target_timeline(site.by_id["rus"], site, today_year=YEAR,
+                                            field=timeline.related_fields(site.by_id["rus"], site)[1])):
+        svg = parse(markup)
+        text = " ".join(t.text or "" for t in svg.iter()) + " ".join(_titles(svg))
+        assert "continuing" not in text.lower() and "end not recorded" in text
+        assert "tl-arrow" not in classes(svg)  # no "continuing" arrow, in the bars or the legend
+        assert "End not recorded" in [t.text for t in svg.iter(f"{SVG}text")]
+    # The Secretary-General bar stops after its start (2004) and fades: it does not run on to the present.
+    svg = parse(timeline.holder_timeline(ada, site, today_year=YEAR))
+    ticks = {int(t.text): float(t.get("x")) for t in svg.iter(f"{SVG}text") if re.fullmatch(r"20[0-9]{2}", t.text or "")}
+    bars = [r for r in svg.iter(f"{SVG}rect") if "tl-bar" in (r.get("class") or "") and float(r.get("y")) < min(
+        float(t.get("y")) for t in svg.iter(f"{SVG}text") if (t.text or "") in {str(y) for y in ticks})]
+    faded = [r for r in bars if "-fade)" in (r.get("mask") or "")]
+    assert len(faded) == 2  # the Prime Minister's and the Secretary-General's ends
+    last_tick = max(ticks)
+    assert last_tick >= 2020
+    assert all(float(r.get("x")) + float(r.get("width")) < ticks[last_tick] for r in bars)
+    # Memberships keep their declared meaning: an open record is continuing.
+    alpha = [p for p in timeline.holder_periods(site.by_id["alpha"], site) if p.target.id == "rus"]
+    assert alpha[0].end_kind == "open" and alpha[0].text.endswith(", continuing")
+
+
+def test_open_end_takes_only_its_two_values(make_project) -> None:
+    root = make_project({**PEOPLE, "types.yaml": PEOPLE_TYPES.replace("open_end: unknown", "open_end: unknwon")})
+    diagnostics = Diagnostics()
+    load_and_link(ProjectConfig.for_project(root), diagnostics)
+    messages = [str(d) for d in diagnostics.errors]
+    assert any("types.yaml:" in m and "types.bad-value" in m and "'open_end' must be one of: continuing, unknown"
+               in m and "unknown" in m for m in messages), messages
+
+
+def test_role_required_makes_a_free_text_role_required(make_project) -> None:
+    files = {**PEOPLE, "content/people/ada.yaml": PEOPLE["content/people/ada.yaml"].replace("role: Prime Minister, ", "")}
+    for required, errors in (("false", 0), ("true", 1)):
+        types = PEOPLE_TYPES.replace("open_end: unknown", f"open_end: unknown\n        role_required: {required}")
+        diagnostics = Diagnostics()
+        load_and_link(ProjectConfig.for_project(make_project({**files, "types.yaml": types})), diagnostics)
+        found = [str(d) for d in diagnostics.errors]
+        assert len(found) == errors, found
+        assert all("content/people/ada.yaml:" in m and "role" in m for m in found), found

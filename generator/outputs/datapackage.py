@@ -42,6 +42,7 @@ from generator.schema.fields import (
 )
 from generator.load.linker import Site
 from generator.load.loader import Entry
+from generator.outputs.timeline import overview_relation
 from generator.schema.types import EntryType, default_schema
 
 # The tables below describe the default types' data (their enumerations as declared in default_types.yaml).
@@ -448,13 +449,16 @@ def _concept_rows(site: Site, page: Callable[[str], str]) -> list[dict[str, Any]
 
 def _country_rows(site: Site, page: Callable[[str], str]) -> list[dict[str, Any]]:
     rows = []
+    overview = overview_relation(site)
+    membership = overview[1] if overview is not None else None  # the organisations' members (not people's roles)
     for country in site.of_type("country"):
         iso = pycountry.countries.get(alpha_3=country.id.upper())
         rows.append({
             "id": country.id, "name": country.name, "iso_alpha3": country.id.upper(),
             "iso_alpha2": getattr(iso, "alpha_2", None), "iso_numeric": getattr(iso, "numeric", None),
             "names": _names(country.get("names")),
-            "membership_count": len(site.related.get(country.id, [])), **_tail(country, page),
+            "membership_count": len([r for r in site.related.get(country.id, []) if r.field is membership]),
+            **_tail(country, page),
         })
     return rows
 
@@ -604,7 +608,8 @@ def relation_table(entry_type: EntryType, field: Field, tables: dict[str, Table]
                enum=relation.roles),
         *_date_columns("from", "When the period began (empty: not recorded)"),
         *_date_columns("to", "When the period ended (empty: no end recorded)"),
-        Column("open_ended", "boolean", "true when no end date is recorded."),
+        Column("open_ended", "boolean", "true when no end date is recorded" + (
+            " (no source gives the end: not a sign that it continues)." if relation.open_end == "unknown" else ".")),
     ]
     if relation.changes:
         columns.append(Column("changes", "array", 'Status changes inside the period: JSON array of {"status", '

@@ -162,9 +162,10 @@ class Period:
         role: the role as written (``founding-member``); empty when none is recorded.
         style: ``member``, ``observer`` or ``other``.
         start: where the start can fall; ``None`` when no ``from`` is recorded.
-        end: where the end can fall; ``None`` while the relation lasts.
+        end: where the end can fall; ``None`` while the relation lasts or when its end is unknown.
         end_kind: ``closed`` (a ``to`` date or a withdrawal), ``dissolved`` (the
-            holder ended) or ``open`` (continuing).
+            holder ended), ``open`` (continuing) or ``unknown`` (no ``to`` recorded, in a
+            relation whose ``open_end`` is ``unknown``: drawn fading out after its start).
         changes: status changes, in date order (:meth:`segments` cuts the bar at them).
         text: the period in words, for tooltips and the chart description.
     """
@@ -183,10 +184,22 @@ class Period:
         """The earliest year the period can start, or ``fallback`` when no start is recorded."""
         return self.start.lo if self.start else fallback
 
+    def last_known(self, fallback: float) -> float:
+        """The latest year the records place inside the period: its start or last change (``fallback`` if none)."""
+        known = [self.start.hi] if self.start else []
+        known += [c.when.hi for c in self.changes]
+        return max(known) if known else fallback
+
     def segments(self, left: float, right: float) -> list[Segment]:
-        """Active and suspended stretches, clipped to ``[left, right]``."""
+        """Active and suspended stretches, clipped to ``[left, right]``. A period whose end is
+        unknown stops at its last known year (the drawing adds a fading tail after it)."""
         start = self.start.hi if self.start else left
-        stop = self.end.lo if self.end else right
+        if self.end:
+            stop = self.end.lo
+        elif self.end_kind == "unknown":
+            stop = max(self.last_known(left), start)
+        else:
+            stop = right
         cuts: list[tuple[float, str]] = []
         for change in self.changes:
             if change.status in _SUSPENDING:
@@ -276,19 +289,20 @@ def _period(holder: Entry, target: Entry, record: dict, relation: Relation) -> P
     )
     start = _range(record.get("from", []))
     end = _range(record.get("to", []))
-    end_kind = "closed" if end else "open"
+    end_kind = "closed" if end else "unknown" if relation.open_end == "unknown" else "open"
     end_text = _dates_text(record.get("to", []))
     if end is None:
         withdrawals = [c for c in changes if c.status in _ENDING]
         if withdrawals and not any(c.status in _RESUMING and c.when.lo >= withdrawals[-1].when.lo for c in changes):
             end, end_kind, end_text = withdrawals[-1].when, "closed", withdrawals[-1].text.split(" ", 1)[1]
     dissolved = _field_with(holder, "dissolutionDate")
-    if end is None and dissolved:
+    if end is None and dissolved and end_kind == "open":
         end, end_kind = _range(dissolved), "dissolved"
         end_text = f"the {holder.type.name}'s dissolution ({_dates_text(dissolved)})"
     start_text = _dates_text(record.get("from", []))
     role = record.get("role") or ""
-    words = _role_text(role) or relation.label
+    # An enumerated role is a slug ("founding-member"); a free-text one is printed as written ("Secretary-General").
+    words = (_role_text(role) if relation.roles is not None else role) or relation.label
     words += f" from {start_text}" if start_text else " (start not recorded)"
     suspended = _suspended_since(changes)
     if end_kind == "open" and suspended is not None:
@@ -296,6 +310,8 @@ def _period(holder: Entry, target: Entry, record: dict, relation: Relation) -> P
         words += f", suspended since {suspended.text.split(' ', 1)[1]}"
     elif end_kind == "open":
         words += ", continuing"
+    elif end_kind == "unknown":
+        words += ", end not recorded"
     else:
         words += f" until {end_text}"
     extra = [c.text for c in changes if not (c.status in _ENDING and end_kind == "closed" and c.when == end)
@@ -330,10 +346,37 @@ def holder_periods(holder: Entry, site: Site, field: Field | None = None) -> lis
     return out
 
 
-def target_periods(target: Entry, site: Site) -> list[Period]:
-    """Every record naming ``target`` in a charted relation, as a :class:`Period`, in site order."""
+def related_fields(target: Entry, site: Site) -> list[Field]:
+    """The Relation fields whose records name ``target``, each once: in the order of the site's types, then of
+    each type's fields (a country: the organisations' ``members``, then the people's ``roles``)."""
+    fields: list[Field] = []
+    for r in site.related.get(target.id, []):
+        if not any(r.field is f for f in fields):
+            fields.append(r.field)
+    types = site.memo.get("timeline.type-order")
+    if types is None:
+        types = site.memo["timeline.type-order"] = {}
+        for entry in site.entries:
+            types.setdefault(id(entry.type), (len(types), entry.type))
+    def order(f: Field) -> tuple[int, int]:
+        for rank, entry_type in types.values():
+            for i, spec in enumerate(entry_type.relations):
+                if spec is f:
+                    return rank, i
+        return len(types), 0
+    return sorted(fields, key=order)
+
+
+def related_by(target: Entry, site: Site, field: Field) -> list[Any]:
+    """The records of the Relation ``field`` naming ``target`` (``site.related`` items), in site order."""
+    return [r for r in site.related.get(target.id, []) if r.field is field]
+
+
+def target_periods(target: Entry, site: Site, field: Field | None = None) -> list[Period]:
+    """Every record naming ``target`` in the charted relation ``field`` (default: every charted relation),
+    as a :class:`Period`, in site order."""
     return [_period(r.holder, target, r.record, r.relation) for r in site.related.get(target.id, [])
-            if r.field in charted_relations(r.holder.type)]
+            if r.field in charted_relations(r.holder.type) and (field is None or r.field is field)]
 
 
 # --------------------------------------------------------------------------- drawing helpers
@@ -369,9 +412,17 @@ def short_name(org: Entry) -> str:
 
 
 def site_labels(site: Site) -> dict[str, str]:
-    """:func:`short_labels` of every entry holding a charted relation, computed once per site."""
+    """:func:`short_labels` of every entry holding a charted relation, type by type, computed once per site."""
     if "timeline.labels" not in site.memo:
-        site.memo["timeline.labels"] = short_labels(e for e in site.entries if charted_relations(e.type))
+        # Per holder type, so that one type's labels never change another's (a person named like an abbreviation).
+        by_type: dict[str, list[Entry]] = {}
+        for e in site.entries:
+            if charted_relations(e.type):
+                by_type.setdefault(e.type.name, []).append(e)
+        labels: dict[str, str] = {}
+        for entries in by_type.values():
+            labels.update(short_labels(entries))
+        site.memo["timeline.labels"] = labels
     return site.memo["timeline.labels"]
 
 
@@ -524,6 +575,7 @@ def _draw_period(svg: _Svg, period: Period, scale: _Scale, cy: float, prefix: st
     segments = period.segments(left, right)
     fade_in = period.start is None or period.start.hi < left
     fade_out = period.end_kind == "open"
+    unknown_end = period.end_kind == "unknown"
     for i, seg in enumerate(segments):
         sx0, sx1 = scale(seg.start), scale(seg.end)
         seg_cls = cls + (" tl-suspended" if seg.state == "suspended" else "")
@@ -540,6 +592,22 @@ def _draw_period(svg: _Svg, period: Period, scale: _Scale, cy: float, prefix: st
         if foot:
             svg.el("rect", {"class": seg_cls, "x": sx1 - foot, "y": sy, "width": foot, "height": sh,
                             "mask": f"url(#{prefix}-fade)"})
+    if unknown_end:
+        # No source gives the end: a tail fading out after the last known year, no arrow (not "continuing").
+        # A period known only at one point (its start) has no segment: a 2-unit body marks that point.
+        last = segments[-1] if segments else None
+        at = last.end if last else min(max(period.last_known(left), left), right)
+        lx = scale(at)
+        suspended = last is not None and last.state == "suspended"
+        sy, sh = _suspended_box(y, h) if suspended else (y, h)
+        tail_cls = cls + (" tl-suspended" if suspended else "")
+        if last is None and at < right:
+            svg.el("rect", {"class": tail_cls, "x": lx, "y": sy, "width": 2, "height": sh})
+            lx += 2
+        if at < right:
+            svg.el("rect", {"class": tail_cls, "x": lx, "y": sy, "width": min(tail * 2, scale(right) - lx),
+                            "height": sh, "mask": f"url(#{prefix}-fade)"})
+        used.add("unknown-end")
     if fade_out and segments:
         ax = scale(right)
         svg.el("path", {"class": "tl-arrow", "d": _path((ax - 4, cy - 4), (ax, cy), (ax - 4, cy + 4), closed=False)})
@@ -603,6 +671,7 @@ _LEGEND: tuple[tuple[str, str], ...] = (
     ("fuzzy", "Uncertain or disputed date"),
     ("open", "Continuing"),
     ("unknown-start", "Start not recorded or earlier"),
+    ("unknown-end", "End not recorded"),
     ("dissolved", ""),  # "<holder type> dissolved"
     ("mark-suspended", "Suspended"),
     ("mark-withdrawn", "Withdrew"),
@@ -651,6 +720,9 @@ def _legend(svg: _Svg, used: set[str], x0: float, y0: float, width: float, prefi
                             "mask": f"url(#{prefix}-fade)"})
             svg.el("path", {"class": "tl-arrow", "d": _path((x + 16, cy - 4), (x + 20, cy), (x + 16, cy + 4),
                                                             closed=False)})
+        elif key == "unknown-end":
+            svg.el("rect", {"class": "tl-bar tl-member", "x": x, "y": cy - 5, "width": 20, "height": 10,
+                            "mask": f"url(#{prefix}-fade)"})
         elif key == "unknown-start":
             svg.el("rect", {"class": "tl-bar tl-member", "x": x, "y": cy - 5, "width": 20, "height": 10,
                             "mask": f"url(#{prefix}-fadein)"})
@@ -836,23 +908,33 @@ def holder_timeline(holder: Entry, site: Site, *, today_year: int, field: Field 
                      legend_labels(relation, holder.type), relation.overview_start)
 
 
-def target_timeline(target: Entry, site: Site, *, today_year: int) -> Markup | None:
-    """A chart of the relations naming ``target``: one row per holder, in order of joining.
+def target_timeline(target: Entry, site: Site, *, today_year: int, field: Field | None = None) -> Markup | None:
+    """A chart of the records of one relation naming ``target``: one row per holder, in order of joining.
+
+    Each relation is charted on its own, under its ``inverse_label`` (a country's memberships and,
+    apart, the roles people held in it).
 
     Args:
         target: an entry named by Relation records (a country).
         site: the linked site (for the records naming it).
         today_year: the year open relations run to (see :func:`present_year`).
+        field: which Relation field (default: the first of :func:`related_fields`).
 
     Returns:
-        ``<div class="tl-figure"><svg …></svg></div>``, or ``None`` when no charted
-        relation names the target (a country that belongs to no organisation).
+        ``<div class="tl-figure"><svg …></svg></div>``, or ``None`` when no record of that
+        relation names the target (a country that belongs to no organisation), the relation is not
+        charted or the target's type has no ``timelines`` feature.
     """
-    related = [r for r in site.related.get(target.id, []) if r.field in charted_relations(r.holder.type)]
+    if field is None:
+        fields = related_fields(target, site)
+        if not fields:
+            return None
+        field = fields[0]
+    related = [r for r in related_by(target, site, field) if r.field in charted_relations(r.holder.type)]
     if not related or not target.type.has("timelines"):
         return None
     by_holder: dict[str, list[Period]] = {}
-    for period in target_periods(target, site):
+    for period in target_periods(target, site, field):
         by_holder.setdefault(period.holder.id, []).append(period)
     labels = site_labels(site)
     rows = sorted((_Row(labels[ps[0].holder.id], ps[0].holder.name, ps)
@@ -864,7 +946,10 @@ def target_timeline(target: Entry, site: Site, *, today_year: int) -> Markup | N
     desc = _desc(_fill(relation.target_chart_description, target=target.name, label=relation.label, n=n,
                        holders=holders)
                  + f", from {int(_domain(rows, today_year, relation.overview_start)[0])} to {today_year}.", rows)
-    return _timeline(rows, f"tl-c-{target.id}", target.type.name, f"{relation.inverse_label} of {target.name}", desc,
+    fields = related_fields(target, site)
+    prefix = (f"tl-c-{target.id}" if not fields or field is fields[0]
+              else f"tl-c-{holder_type.name}-{field.name}-{target.id}")
+    return _timeline(rows, prefix, target.type.name, f"{relation.inverse_label} of {target.name}", desc,
                      today_year, legend_labels(relation, holder_type), relation.overview_start)
 
 

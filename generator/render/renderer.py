@@ -24,7 +24,9 @@ from generator.cite import source_meta
 from generator.render.entry_meta import entry_coins, entry_json_ld, entry_tags
 from generator.publish.editions import edition_url
 from generator.render.layout import entry_layout, label_of
-from generator.outputs.timeline import holder_timeline, overview_chart, site_labels, target_timeline
+from generator.outputs.timeline import (
+    holder_timeline, overview_chart, overview_relation, related_by, related_fields, site_labels, target_timeline,
+)
 from generator.bibliography import source_slug
 from generator.schema.fields import Prose, RefValue
 from generator.load.loader import Entry
@@ -370,9 +372,24 @@ class Timelines:
         """The chart of ``entry``'s Relation ``field`` (default: its first), e.g. an organisation's members."""
         return holder_timeline(entry, self.site, today_year=self.today_year, field=field)
 
-    def target(self, entry: Entry) -> Markup | None:
-        """The chart of the Relation records naming ``entry``, e.g. a country's memberships."""
-        return target_timeline(entry, self.site, today_year=self.today_year)
+    def target(self, entry: Entry, field: Any = None) -> Markup | None:
+        """The chart of the records of the Relation ``field`` naming ``entry`` (default: the first such
+        relation), e.g. a country's memberships."""
+        return target_timeline(entry, self.site, today_year=self.today_year, field=field)
+
+    def naming(self, entry: Entry) -> list[Any]:
+        """The Relation fields whose records name ``entry``, in the order of the site's types."""
+        return related_fields(entry, self.site)
+
+    def records(self, entry: Entry, field: Any) -> list[Any]:
+        """The records of the Relation ``field`` naming ``entry`` (``site.related`` items), in site order."""
+        return related_by(entry, self.site, field)
+
+    @property
+    def overview_field(self) -> Any:
+        """The Relation field the site's overview draws (the organisations' ``members``), or ``None``."""
+        found = overview_relation(self.site)
+        return found[1] if found is not None else None
 
     def overview(self, only: set[str] | None = None, from_url: str | None = None) -> Markup | None:
         """The site's overview chart (every target against every holder), if the site has a charted relation;

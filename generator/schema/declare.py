@@ -383,7 +383,12 @@ class _Reader:
         if param.sort == "bool":
             return self._bool(node, path, name)
         if param.sort == "text":
-            return self._scalar(node, path, "a text")
+            text = self._scalar(node, path, "a text")
+            if text is not None and param.choices and text not in param.choices:
+                self.error("types.bad-value", f"'{name}' must be one of: {', '.join(param.choices)}", path, node,
+                           did_you_mean(text, list(param.choices)) or f"write {name}: {param.choices[0]}")
+                return None
+            return text
         if param.sort == "record":
             record_name = self._scalar(node, path, "a record name")
             return None if record_name is None else self.record(record_name, path, node)

@@ -613,6 +613,11 @@ class Relation(ListOf):
         overview_group_field: a field of the holders whose value groups the overview's
             columns (``kind``); ``overview_groups`` gives ``(group name, values)`` in
             order, and ``overview_other_group`` names the group of every other value.
+        open_end: what a record without ``to`` means: ``continuing`` (the relation lasts,
+            as a membership does: drawn on to the present with an arrow) or ``unknown`` (no
+            source gives its end: drawn fading out after its start and described as "end
+            not recorded", never as continuing).
+        role_required: whether a free-text role must be given (an enumerated role always must).
     """
 
     item: FieldType | None = None  # type: ignore[assignment]  # built from the parameters below
@@ -640,6 +645,8 @@ class Relation(ListOf):
     overview_group_field: str | None = None
     overview_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     overview_other_group: str = "Other"
+    open_end: str = "continuing"
+    role_required: bool = False
 
     @property
     def section_heading(self) -> str:

@@ -37,6 +37,8 @@ class Param:
     optional: bool = False
     minimum: int = 0
     """Smallest accepted value of an ``int`` parameter."""
+    choices: tuple[str, ...] = ()
+    """The values a ``text`` parameter accepts (any text when empty)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ _RELATION_DOCS = ("target_doc", "role_doc", "from_doc", "to_doc", "sources_doc",
 
 _RELATION_WORDING = ("heading", "target_noun", "chart_title", "chart_description", "target_chart_description",
                      "role_styles", "legend", "overview_start", "overview_group_field", "overview_groups",
-                     "overview_other_group")
+                     "overview_other_group", "open_end", "role_required")
 
 
 def _relation(args: dict[str, Any]) -> FieldType:
@@ -167,6 +169,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
              "overview_groups": Param("map", "Group name -> the values of `overview_group_field` in it, in order.",
                                       optional=True),
              "overview_other_group": Param("text", "The name of the group of every other value.", optional=True),
+             "open_end": Param("text", "What a record without `to` means: `continuing` (the relation lasts: drawn "
+                               "running on to the present, with an arrow) or `unknown` (no source gives its end: "
+                               "drawn fading out after its last known year, described as \"end not recorded\", "
+                               "never as continuing).", "continuing", choices=("continuing", "unknown")),
+             "role_required": Param("bool", "Whether a free-text role must be given (an enumerated role always "
+                                    "must).", False),
          }),
 )}
 """Every field kind by name."""

@@ -129,7 +129,7 @@ def relation_record(relation: "Relation") -> Record:
     role: FieldType = Enum(relation.roles) if relation.roles is not None else Text(max_length=200, single_line=True)
     fields = [
         Field(relation.target, Ref(relation.targets), relation.target_doc or f"The {relation.target}.", required=True),
-        Field("role", role, relation.role_doc or f"Kind of {label}.", required=relation.roles is not None),
+        Field("role", role, relation.role_doc or f"Kind of {label}.", required=relation.roles is not None or relation.role_required),
         Field("from", DATE_ALTERNATIVES, relation.from_doc or f"When the {label} began."),
         Field("to", DATE_ALTERNATIVES, relation.to_doc or "When it ended (absent while it lasts)."),
         Field("sources", SOURCES, relation.sources_doc or f"Where the {label} is reported.", required=True),

@@ -25,7 +25,8 @@ PAGES = [
     "",                                            # home: tables of counts, links to the sections
     "organisations/csto/",                         # organisation: names, membership table, disagreements, citations
     "concepts/dead-letter-regime/",                # concept: prose with glossary links and abbreviations
-    "countries/kaz/",                              # country: memberships
+    "countries/kaz/",                              # country: memberships, then its office holders (chart, table)
+    "people/putin/",                               # person (generic page): roles table and chart
     "events/cst-signed-1992/",                     # event: dates, participants
     "disagreements/csto-founding-date/",           # disagreement: side-by-side claims and quotations
     "glossary/",                                   # letter index, Latin and Cyrillic abbreviations

@@ -226,8 +226,9 @@ def timeline_or_skip(page: Page, path: str) -> Locator:
     return charts.first
 
 
-TIMELINE_PAGES = ["organisations/csto/", "countries/kaz/", "timeline/"]
-"""An organisation's members, a country's memberships, and the overview of every country and organisation."""
+TIMELINE_PAGES = ["organisations/csto/", "countries/kaz/", "timeline/", "people/putin/"]
+"""An organisation's members, a country's memberships, the overview of every country and organisation, and a
+person's roles (a relation whose open ends are unknown)."""
 
 
 @pytest.mark.parametrize("path", TIMELINE_PAGES)
@@ -256,6 +257,21 @@ def test_membership_timeline_is_named_and_described(reader: Reader, path: str) -
         assert chart.get_attribute("role") is None and chart.locator("a[href]").count() > 0
     else:
         expect(chart).to_have_attribute("role", "img")
+
+
+def test_each_relation_naming_a_country_has_its_own_chart(reader: Reader) -> None:
+    """A country's memberships and the roles people held in it: two charts, two sections, no shared ids."""
+    page = open_timeline_page(reader, "countries/rus/")
+    charts = page.locator(TIMELINE)
+    expect(charts).to_have_count(2)
+    titles = [charts.nth(i).locator(":scope > title").text_content() for i in range(2)]
+    assert titles == ["Memberships of Russian Federation", "Office holders of Russian Federation"], titles
+    memberships, holders = (charts.nth(i).text_content() for i in range(2))
+    assert "Putin" not in memberships and "Putin" in holders
+    assert "continuing" not in holders.lower() and "end not recorded" in holders
+    ids = page.evaluate("() => Array.from(document.querySelectorAll('svg.tl-chart [id]')).map(e => e.id)")
+    assert ids and len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+    expect(page.get_by_role("heading", name="Office holders", level=2)).to_have_count(1)
 
 
 CONTRAST_SCRIPT = """svg => {
