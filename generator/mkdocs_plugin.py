@@ -271,6 +271,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
                 render.save()
 
     def on_build_error(self, *, error) -> None:
+        if self._render is not None:
+            self._render.abandon()
         self._render = None
         self._finish()
 

@@ -118,13 +118,17 @@ def _plain(value: Any, depth: int = 0) -> Any:
     return f"{type(value).__module__}.{type(value).__qualname__}:{value!r}"
 
 
+_NOT_SETTINGS = frozenset({"site_dir", "strict"})
+"""Where the site goes, and whether warnings abort the build (a page that warned is never kept)."""
+
+
 def settings_stamp(config: Any) -> str:
-    """``mkdocs.yml`` as written and the settings as resolved (``site_dir`` aside: it is where, not what)."""
+    """``mkdocs.yml`` as written and the settings as resolved (but :data:`_NOT_SETTINGS`)."""
     try:
         written = Path(config.config_file_path).read_bytes().decode("utf-8", "replace")
     except (OSError, TypeError):
         written = ""
-    resolved = {key: _plain(value) for key, value in config.items() if key != "site_dir"}
+    resolved = {key: _plain(value) for key, value in config.items() if key not in _NOT_SETTINGS}
     return _digest(written, resolved)
 
 
@@ -355,7 +359,6 @@ class RenderCache:
         path: the cache file.
         stamp: :func:`build_stamp` of this build.
         previous_site: the site this build replaces (where kept pages' HTML is read), if any.
-        files: the build's files (made a :class:`RecordingFiles`).
         autorefs: the mkdocs-autorefs plugin instance, if it is in use.
         refuse: a reason to render every page (logged), or ``None``.
     """
@@ -473,6 +476,12 @@ class RenderCache:
             links=None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
             lookups=listening.lookups, autorefs=listening.anchors, page=None, html=None)
 
+    def abandon(self) -> None:
+        """The build failed: stop listening to whatever page was converting (nothing is saved)."""
+        for listening in self._listening.values():
+            listening.__exit__()
+        self._listening.clear()
+
     # stage 2: the theme's template
 
     def choose(self, nav: Navigation, files: Files, config: Any) -> None:
@@ -517,8 +526,15 @@ class RenderCache:
     def convert(self, page: Page, config: Any, files: Files) -> None:
         """Convert a page whose Markdown stage was restored, because its template stage cannot be."""
         self.converted += 1
-        Page.render(page, config, files)
-        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        current = getattr(self.autorefs, "current_page", None)
+        if self.autorefs is not None:
+            self.autorefs.current_page = page  # autorefs files the anchors it scans under its current page
+        try:
+            Page.render(page, config, files)
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        finally:
+            if self.autorefs is not None:
+                self.autorefs.current_page = current
 
     def built(self, page: Page, output: str, published: str) -> None:
         """``on_post_page``: the template's ``output``, and what the page's hooks made of it."""

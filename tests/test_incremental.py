@@ -189,38 +189,49 @@ HOSTILE: dict[str, Callable[[Path, Path], None]] = {
 
 
 @pytest.fixture(scope="module")
-def hostile_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """The fixture project built twice (render cache filled), and its site from empty caches."""
-    root = copy_fixture(tmp_path_factory.mktemp("hostile"))
+def hostile_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """The fixture project built twice (render cache filled), a pristine copy of it, and its site from
+    empty caches. Each test puts the pristine copy back at the same path (the settings' key includes
+    the project's paths: a project moved elsewhere renders every page)."""
+    base = tmp_path_factory.mktemp("hostile")
+    root = copy_fixture(base)
     mkdocs(root, root / "site")
     mkdocs(root, root / "site")
     assert (root / ".cache/render.json").is_file()
-    return root, clean_build(root, tmp_path_factory.mktemp("hostile-clean") / "site")
+    clean = clean_build(root, base / "clean")
+    shutil.copytree(root, base / "pristine", symlinks=True)
+    return root, base / "pristine", clean
+
+
+def restored(hostile_base) -> tuple[Path, dict[str, str]]:
+    root, pristine, clean = hostile_base
+    shutil.rmtree(root)
+    shutil.copytree(pristine, root, symlinks=True)
+    return root, clean
 
 
 @pytest.mark.parametrize("damage", list(HOSTILE))
 def test_a_damaged_or_forged_render_cache_is_ignored(damage: str, hostile_base, tmp_path: Path) -> None:
-    source, clean = hostile_base
-    root = tmp_path / "project"
-    shutil.copytree(source, root, symlinks=True)
+    root, clean = restored(hostile_base)
     marker = tmp_path / "PWNED"
     HOSTILE[damage](root / ".cache/render.json", marker)
     log = mkdocs(root, root / "site")
     assert not marker.exists(), "the render cache ran code"
     assert tree_hash(root / "site") == clean
     result = outcome(log)
-    if damage in ("a forged key", "forged HTML digests"):
+    if damage in ("a forged key", "forged HTML digests", "records not objects", "records of the wrong shape"):
         assert isinstance(result, tuple) and result[0] == 0, result
-    elif damage != "records not objects" and damage != "records of the wrong shape":
+    else:
         assert result == "no render cache yet (.cache/render.json)", result
     assert "<script>alert(1)</script>" not in (root / "site/index.html").read_text(encoding="utf-8")
+    if damage != "a folder":
+        again = outcome(mkdocs(root, root / "site"))
+        assert isinstance(again, tuple) and again[0] == again[1], (damage, again)
 
 
-def test_a_tampered_previous_page_is_not_kept(hostile_base, tmp_path: Path) -> None:
+def test_a_tampered_previous_page_is_not_kept(hostile_base) -> None:
     """A page of the previous site that differs from what was recorded is rendered again."""
-    source, clean = hostile_base
-    root = tmp_path / "project"
-    shutil.copytree(source, root, symlinks=True)
+    root, clean = restored(hostile_base)
     page = root / "site/organisations/csto/index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>INJECTED</p></article>"),
                     encoding="utf-8")
@@ -230,17 +241,15 @@ def test_a_tampered_previous_page_is_not_kept(hostile_base, tmp_path: Path) -> N
     assert tree_hash(root / "site") == clean
 
 
-def test_a_plugin_not_known_to_be_safe_renders_every_page(hostile_base, tmp_path: Path) -> None:
-    source, clean = hostile_base
-    root = tmp_path / "project"
-    shutil.copytree(source, root, symlinks=True)
+def test_a_plugin_not_known_to_be_safe_renders_every_page(hostile_base) -> None:
+    root, _ = restored(hostile_base)
     edit(root / "mkdocs.yml", "plugins:\n", "plugins:\n  - search\n")
     log = mkdocs(root, root / "site")
     assert outcome(log) == "plugin(s) not known to be safe with kept pages: search"
 
 
 def test_the_cache_is_json_and_lists_only_generated_pages(hostile_base) -> None:
-    root, _ = hostile_base
+    root, _ = restored(hostile_base)
     stamp, records = render_cache.read_records(root / ".cache/render.json")
     assert stamp is not None and set(stamp) == set(render_cache.REASONS)
     assert "about.md" not in records  # a hand-written page of docs/
