@@ -154,10 +154,11 @@ _JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 
 @lru_cache(maxsize=8)
-def _templates_read_all_pages(theme_dirs: tuple[str, ...], static: tuple[str, ...]) -> bool:
+def _templates_read_all_pages(theme_dirs: tuple[str, ...], static: tuple[str, ...], theme: str = "") -> bool:
     """Whether a theme template uses the context's ``pages`` (every page), so that a page's HTML
     would depend on the list of pages (Material 9's do not; MkDocs' ``sitemap.xml`` does, but
-    it and the theme's other ``static`` templates are rendered on every build, not kept)."""
+    it and the theme's other ``static`` templates are rendered on every build, not kept).
+    ``theme`` (the theme's stamp) is only part of the memo's key: a changed override is read again."""
     for folder in theme_dirs:
         root = Path(folder)
         if not root.is_dir():
@@ -420,8 +421,8 @@ class RenderCache:
 
     def _same_answers(self, lookups: list[list[Any]]) -> bool:
         assert self.files is not None
-        find = Files.get_file_from_path
-        return all(_answer(path, find(self.files, path)) == [path, url, excluded] for path, url, excluded in lookups)
+        find = self.files.src_uris.get  # the recorded paths are normalised already; records nothing
+        return all(_answer(path, find(path)) == [path, url, excluded] for path, url, excluded in lookups)
 
     @staticmethod
     def _restore_source(page: Page, record: dict[str, Any]) -> None:
@@ -488,7 +489,8 @@ class RenderCache:
         """``on_env``: which kept pages' previous HTML can be used; convert the others now."""
         shape = _nav_shape(nav)
         static = tuple(str(t) for t in getattr(config.theme, "static_templates", ()))
-        if _templates_read_all_pages(tuple(str(d) for d in getattr(config.theme, "dirs", [])), static):
+        if _templates_read_all_pages(tuple(str(d) for d in getattr(config.theme, "dirs", [])), static,
+                                     self.stamp.get("theme", "")):
             shape = [shape, sorted(f.url for f in files.documentation_pages())]
         nav_key = _digest(shape)
         for uri, record in self._new.items():

@@ -245,7 +245,7 @@ def test_a_plugin_not_known_to_be_safe_renders_every_page(hostile_base) -> None:
     root, _ = restored(hostile_base)
     edit(root / "mkdocs.yml", "plugins:\n", "plugins:\n  - search\n")
     log = mkdocs(root, root / "site")
-    assert outcome(log) == "plugin(s) not known to be safe with kept pages: search"
+    assert outcome(log) == "plugin(s) not known to be safe with kept pages: material/search"
 
 
 def test_the_cache_is_json_and_lists_only_generated_pages(hostile_base) -> None:
@@ -263,7 +263,10 @@ def test_a_theme_template_reading_every_page_is_noticed(tmp_path: Path) -> None:
     (theme / "partials").mkdir(parents=True)
     (theme / "main.html").write_text("{% extends 'base.html' %}{% block content %}{{ page.content }}{% endblock %}")
     (theme / "sitemap.xml").write_text("{% for file in pages %}{{ file.url }}{% endfor %}")
-    assert not render_cache._templates_read_all_pages((str(theme),), ("sitemap.xml",))
+    stamp = render_cache.theme_stamp([str(theme)], [])
+    assert not render_cache._templates_read_all_pages((str(theme),), ("sitemap.xml",), stamp)
     (theme / "partials/list.html").write_text("{{ pages|length }} pages")
-    assert render_cache._templates_read_all_pages((str(theme),), ("sitemap.xml",))
-    assert not render_cache._templates_read_all_pages((str(REPO / "overrides"),), ("sitemap.xml", "404.html"))
+    changed = render_cache.theme_stamp([str(theme)], [])
+    assert changed != stamp
+    assert render_cache._templates_read_all_pages((str(theme),), ("sitemap.xml",), changed)
+    assert not render_cache._templates_read_all_pages((str(REPO / "overrides"),), ("sitemap.xml", "404.html"), "")
