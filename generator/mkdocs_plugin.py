@@ -178,8 +178,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             name=edition, date=_build_date(), addresses=Addresses.for_build(config.site_url or "", edition),
         ) if edition else None
         if self._render is not None and self._render.active and self._nav is not None:
-            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ page.companion_html|safe }}"}),
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ companion_kept_page(page) }}"}),
                                               env.loader])
+            env.globals["companion_kept_page"] = self._render.kept_page
             self._render.choose(self._nav, files, config)
         return env
 

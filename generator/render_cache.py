@@ -52,6 +52,7 @@ from importlib import metadata
 from pathlib import Path, PurePath
 from typing import Any, Iterable
 
+from markupsafe import Markup
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -388,7 +389,8 @@ class RenderCache:
         self._new: dict[str, dict[str, Any]] = {}
         self._listening: dict[str, _Listening] = {}
         self._kept_source: set[str] = set()
-        self.kept_html: dict[str, str] = {}
+        self.kept: dict[str, str] = {}
+        """The pages whose previous HTML this build uses, with its SHA-256 (read when MkDocs writes the page)."""
         self.converted = 0
 
     # stage 1: Markdown to HTML
@@ -501,24 +503,31 @@ class RenderCache:
             record["page"] = _digest(record["key"], nav_key, page.title, page.url, page.canonical_url,
                                      page.edit_url, [page.meta.get("template")])
             old = self._old.get(uri)
-            html = self._previous_html(file.dest_uri, old) if (
-                uri in self._kept_source and old is not None and old["page"] == record["page"]) else None
-            if html is not None:
-                self.kept_html[uri] = html
-                record["html"] = old["html"]
-                page.companion_html = html  # type: ignore[attr-defined]
+            if (uri in self._kept_source and old is not None and old["page"] == record["page"]
+                    and self._previous_html(file.dest_uri, old["html"]) is not None):
+                self.kept[uri] = record["html"] = old["html"]
                 page.meta["template"] = CACHED_TEMPLATE
             elif uri in self._kept_source:
                 self.convert(page, config, files)
 
-    def _previous_html(self, dest: str, record: dict[str, Any]) -> str | None:
-        if self.previous_site is None or record.get("html") is None:
+    def kept_page(self, page: Page) -> Markup:
+        """The previous HTML of a kept page, for :data:`CACHED_TEMPLATE` (read only now, so that a
+        build does not hold every page's HTML at once)."""
+        html = self._previous_html(page.file.dest_uri, self.kept[page.file.src_uri])
+        if html is None:
+            raise RuntimeError(f"{self.previous_site}/{page.file.dest_uri} changed during the build "
+                               "(another build replaced the site?); build again")
+        return Markup(html)
+
+    def _previous_html(self, dest: str, digest: str | None) -> str | None:
+        """The previous site's file at ``dest`` if its SHA-256 is ``digest``."""
+        if self.previous_site is None or digest is None:
             return None
         try:
             data = (self.previous_site / dest).read_bytes()
         except OSError:
             return None
-        if hashlib.sha256(data).hexdigest() != record["html"]:
+        if hashlib.sha256(data).hexdigest() != digest:
             return None
         try:
             return data.decode("utf-8")
@@ -561,7 +570,7 @@ class RenderCache:
         """What this build did, for the log."""
         if self.reason is not None:
             return f"rendering every page: {self.reason}"
-        return (f"{len(self.kept_html):,} of {total:,} pages kept from the previous build; "
+        return (f"{len(self.kept):,} of {total:,} pages kept from the previous build; "
                 f"{self.converted:,} converted from Markdown")
 
 
