@@ -403,6 +403,7 @@ class RenderCache:
         return self.files  # type: ignore[return-value]
 
     def source_key(self, page: Page) -> str:
+        """Stage 1's key of a page: what every page shares, its addresses and its Markdown file."""
         return _digest(self._shared, page.file.src_uri, page.file.dest_uri, page.file.url,
                        page.file.content_string)
 
