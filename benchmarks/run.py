@@ -6,6 +6,8 @@
     .venv/bin/python benchmarks/run.py -n 1000 --profile prof/   # also cProfile both builds
     .venv/bin/python benchmarks/run.py -n 1000 --variants   # also MkDocs/Material settings
     .venv/bin/python benchmarks/run.py --report a.json b.json   # the table of saved --json runs
+    .venv/bin/python benchmarks/run.py -n 1000 --edit-one --repeat 3 --serve-reloads 3 --work /tmp/bench
+                                                            # rebuild after one edit: every page vs kept pages
 
 For each N, :mod:`benchmarks.corpus` writes a synthetic project, then every measurement
 runs in its own child process (fresh imports; peak memory from ``wait4``, which on Linux
@@ -39,6 +41,7 @@ import json
 import os
 import platform
 import pstats
+import re
 import shutil
 import signal
 import subprocess
@@ -221,9 +224,11 @@ def run_child(command: list[str], log: Path, timeout: float, cwd: Path | None = 
     return ChildResult(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, output)
 
 
-def mkdocs_command(config_file: Path, site_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(config_file),
-            "--site-dir", str(site_dir)]
+def mkdocs_command(config_file: Path, site_dir: Path, quiet: bool = True) -> list[str]:
+    # --quiet also keeps strict mode from counting warnings (the corpus has some); the plugin's
+    # summary line needs the log, so without --quiet the build is made not strict instead.
+    return [sys.executable, "-m", "mkdocs", "build", *(["--quiet"] if quiet else ["--no-strict"]),
+            "--config-file", str(config_file), "--site-dir", str(site_dir)]
 
 
 # -- the worker: the generator stage in a child process -----------------------------------------
@@ -504,6 +509,130 @@ def edit_one_entry(project: Path) -> Path:
     return path
 
 
+# -- --edit-one: what a rebuild after one edit costs, with and without the kept pages ----------
+
+
+KEPT_LINE = re.compile(r"companion: (?:([\d,]+) of ([\d,]+) pages kept from the previous build; ([\d,]+) converted"
+                       r"|rendering every page: (.+))")
+
+
+def _kept(log: Path) -> dict[str, Any]:
+    """What the plugin's log line says: pages kept and converted, or why every page was rendered."""
+    found = KEPT_LINE.search(log.read_text(encoding="utf-8", errors="replace"))
+    if found is None:
+        return {}
+    if found.group(4):
+        return {"every_page": found.group(4)}
+    return {"kept": int(found.group(1).replace(",", "")), "pages": int(found.group(2).replace(",", "")),
+            "converted": int(found.group(3).replace(",", ""))}
+
+
+def measure_edit_one(n: int, m: int | None, work: Path, repeat: int, timeout: float, reloads: int) -> dict[str, Any]:
+    """``mkdocs build`` after one organisation's summary was edited: with every page rendered (the
+    render cache removed; the generator's caches kept, as before the kept pages) and with the
+    pages of the previous build kept; then, with ``reloads`` > 0, ``mkdocs serve``'s edit-to-reload
+    time. A project already in ``work`` (``n<N>/``) is reused with its caches, so that a first build
+    at N = 10,000 is paid once."""
+    project = work / f"n{n}"
+    if not (project / "mkdocs.yml").is_file():
+        shape = corpus.generate(project, n, m)
+        note(f"N={n:,}: corpus {shape}")
+    config, site = project / "mkdocs.yml", project / "site"
+    record: dict[str, Any] = {"n": n}
+
+    def build(name: str) -> ChildResult:
+        log = work / f"n{n}-edit-one-{name}.log"
+        result = run_child(mkdocs_command(config, site, quiet=False), log, timeout)
+        record[f"{name}_cpu_s"], record[f"{name}_s"], record[f"{name}_peak_mb"] = result.cpu_s, result.seconds, result.peak_mb
+        record[f"{name}_pages"] = _kept(log)
+        note(f"N={n:,}: {name}: {result.seconds:.1f} s wall, {result.cpu_s:.1f} s CPU, {record[f'{name}_pages']}")
+        return result
+
+    if not (project / ".cache").exists():
+        build("first")  # empty caches: citations formatted, every page rendered
+    edit_one_entry(project)
+    (project / ".cache" / "render.json").unlink(missing_ok=True)
+    build("every_page")  # after an edit, every page rendered (as before the render cache)
+    runs = []
+    for attempt in range(max(1, repeat)):
+        edit_one_entry(project)
+        runs.append(build(f"kept_{attempt}"))
+    best = min(range(len(runs)), key=lambda i: runs[i].cpu_s)
+    record["kept_cpu_s"], record["kept_s"] = runs[best].cpu_s, runs[best].seconds
+    record["kept_peak_mb"], record["kept_pages"] = record[f"kept_{best}_peak_mb"], record[f"kept_{best}_pages"]
+    record["ratio_kept_every_cpu"] = record["kept_cpu_s"] / record["every_page_cpu_s"]
+    if reloads > 0:
+        record["serve"] = measure_serve(project, work / f"n{n}-serve.log", reloads, timeout)
+    return record
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, timeout: float) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8", errors="replace")
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds of ``pid`` and of its children it has waited for (utime, stime, cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_serve(project: Path, log: Path, reloads: int, timeout: float) -> list[dict[str, float]]:
+    """Edit-to-reload in ``mkdocs serve``: from writing the edit until the live-reload poll a browser
+    makes (``/livereload/<epoch>/<id>``) answers with a newer build; and the server's CPU seconds
+    (Pagefind, its child, included) over that time."""
+    port = _free_port()
+    env = {**os.environ, **MKDOCS_ENV}
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-strict", "--dev-addr", f"127.0.0.1:{port}",
+                                   "--config-file", str(project / "mkdocs.yml")], stdout=out, stderr=subprocess.STDOUT,
+                                  cwd=project, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        page = ""
+        while time.monotonic() < deadline:
+            try:
+                page = _get(f"http://127.0.0.1:{port}/", 60)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise BenchmarkError(f"mkdocs serve exited (log {log})")
+                time.sleep(1)
+        found = re.search(r"livereload\((\d+), (\d+)\)", page)
+        if found is None:
+            raise BenchmarkError(f"mkdocs serve's page has no live-reload script (log {log})")
+        epoch = int(found.group(1))
+        results = []
+        for attempt in range(reloads):
+            time.sleep(2)  # let the watcher settle
+            cpu = _process_cpu(server.pid)
+            start = time.perf_counter()
+            edit_one_entry(project)
+            while True:
+                answer = int(_get(f"http://127.0.0.1:{port}/livereload/{epoch}/{attempt}", timeout))
+                if answer > epoch:
+                    break
+            seconds = time.perf_counter() - start
+            epoch = answer
+            results.append({"reload_s": seconds, "cpu_s": _process_cpu(server.pid) - cpu})
+            note(f"serve: edit to reload {seconds:.2f} s, server CPU {results[-1]['cpu_s']:.2f} s")
+        return results
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+
+
 def measure_variants(n: int, project: Path, work: Path, timeout: float, baseline: ChildResult,
                      baseline_sizes: dict[str, float]) -> list[dict[str, Any]]:
     import yaml
@@ -633,6 +762,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, default=None, help="also write cProfile files and summaries here")
     parser.add_argument("--variants", action="store_true", help="also try MkDocs/Material settings (full build)")
     parser.add_argument("--report", type=Path, nargs="+", help="print the table of earlier --json outputs (no runs)")
+    parser.add_argument("--edit-one", action="store_true",
+                        help="only the rebuild after one edit: every page rendered vs pages kept (reuses --work)")
+    parser.add_argument("--serve-reloads", type=int, default=0,
+                        help="with --edit-one: also time this many edit-to-reloads in mkdocs serve")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--write-docs", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", type=Path, help=argparse.SUPPRESS)
@@ -662,6 +795,17 @@ def main(argv: list[str] | None = None) -> int:
     else:
         work = args.work.resolve()
         work.mkdir(parents=True, exist_ok=True)
+    if args.edit_one:
+        try:
+            records = [measure_edit_one(n, args.m, work, args.repeat, args.timeout, args.serve_reloads) for n in sizes]
+        except BenchmarkError as exc:
+            print(f"benchmark failed: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            if temporary is not None:
+                temporary.cleanup()
+        print(json.dumps({"machine": machine(), "edit_one": records}, indent=2))
+        return 0
     try:
         records = [measure(n, args.m, work, max(1, args.repeat), args.timeout,
                            args.profile.resolve() if args.profile else None, args.variants) for n in sizes]

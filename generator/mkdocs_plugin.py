@@ -13,6 +13,10 @@ good build while the terminal shows the errors. ``--dirty`` builds update the si
 place, as MkDocs intends.
 Content errors under ``mkdocs serve`` are shown in the browser instead of failing
 (:mod:`generator.serve_errors`).
+
+A rebuild converts and templates only the generated pages whose inputs changed; the others
+come from the site being replaced (:mod:`generator.render_cache`), or every page is rendered
+and the log says why.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort
@@ -40,6 +45,7 @@ from generator.diagnostics import Diagnostics
 from generator.pipeline import DEFAULT_STYLES, ProjectConfig, build
 from generator.schema.declare import TYPES_FILE, load_schema
 from generator.publish.site_swap import discard, staging_folder, swap_in
+from generator.render_cache import CACHED_TEMPLATE, SAFE_PLUGINS, RenderCache, build_stamp, listen_to_autorefs
 from generator.serve_errors import ServeErrors
 from generator.site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
 from generator.outputs.search_index import SearchIndexError, index_site
@@ -73,6 +79,7 @@ class CompanionConfig(Config):
     cache_dir = opt.Type(str, default=".cache/citations")
     entry_cache = opt.Type(str, default=".cache/entries.pickle")
     page_cache = opt.Type(str, default=".cache/pages.pickle")
+    render_cache = opt.Type(str, default=".cache/render.json")
     styles = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_STYLES))
 
 
@@ -89,6 +96,10 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         """Set under ``mkdocs serve`` (MkDocs keeps a plugin with ``on_startup`` across rebuilds)."""
         self._site: SiteInfo = SiteInfo()
         """The site's declaration (``extra.companion``), read in ``on_config``."""
+        self._render: RenderCache | None = None
+        """This build's kept pages (:mod:`generator.render_cache`), from ``on_pre_build``."""
+        self._generated: frozenset[str] = frozenset()
+        self._nav = None
 
     def _project(self, config) -> ProjectConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -123,6 +134,23 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         # Here, not in on_config: tools such as mike run the config event alone, then read
         # site_dir; MkDocs empties site_dir only after this event.
         self._stage(config)
+        self._render = self._open_render_cache(config)
+
+    def _open_render_cache(self, config) -> RenderCache:
+        root = Path(config.config_file_path).resolve().parent
+        refuse = None
+        unsafe = sorted(set(config.plugins) - SAFE_PLUGINS)
+        if self._dirty:
+            refuse = "a --dirty build"
+        elif unsafe:
+            refuse = f"plugin(s) not known to be safe with kept pages: {', '.join(unsafe)}"
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is not None and not hasattr(autorefs, "companion_listening"):
+            listen_to_autorefs(autorefs)
+        stamp = build_stamp(config, leave_out=[root / self.config.overrides_dir],
+                            date=os.environ.get("SOURCE_DATE_EPOCH", ""))
+        previous = Path(self._site_dir) if self._staging is not None else None
+        return RenderCache(root / self.config.render_cache, stamp, previous, autorefs, refuse)
 
     @event_priority(100)
     def on_config(self, config):
@@ -155,6 +183,11 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         env.globals["companion_edition"] = EditionBanner(
             name=edition, date=_build_date(), addresses=Addresses.for_build(config.site_url or "", edition),
         ) if edition else None
+        if self._render is not None and self._render.active and self._nav is not None:
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ companion_kept_page(page) }}"}),
+                                              env.loader])
+            env.globals["companion_kept_page"] = self._render.kept_page
+            self._render.choose(self._nav, files, config)
         return env
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -184,7 +217,33 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         if result.site is not None:
             for path, content in name_shards(result.site.entries).items():
                 files.append(File.generated(config, path, content=content))
+        self._generated = frozenset(path for path in generated if path.endswith(".md"))
+        if self._render is not None and self._render.active:
+            files = self._render.track(files)
         return files
+
+    @event_priority(-100)
+    def on_nav(self, nav, *, config, files):
+        self._nav = nav
+        return nav
+
+    @event_priority(100)  # first: a kept page's conversion is replaced before anything reads it
+    def on_pre_page(self, page, *, config, files):
+        if self._render is not None and self._render.active and page.file.src_uri in self._generated:
+            self._render.before(page, files)
+        return page
+
+    @event_priority(-100)  # last before the conversion
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if self._render is not None:
+            self._render.converting(page)
+        return markdown
+
+    @event_priority(100)  # first after the conversion
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        if self._render is not None:
+            self._render.converted_page(page, html)
+        return html
 
     def _stage(self, config) -> None:
         """Point ``site_dir`` at a new folder beside it (see the module docstring)."""
@@ -213,15 +272,22 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             index_site(Path(config.site_dir))
         except SearchIndexError as error:
             raise Abort(str(error)) from None
-        if self._staging is None:
-            return
         if self._warnings is not None and self._warnings.get_counts():
             return  # MkDocs aborts the strict build next; on_build_error discards it
-        swap_in(self._staging, Path(self._site_dir))
-        self._staging = None
-        self._finish()
+        if self._staging is not None:
+            swap_in(self._staging, Path(self._site_dir))
+            self._staging = None
+            self._finish()
+        render, self._render = self._render, None
+        if render is not None:
+            log.info(f"companion: {render.summary(len(self._generated))}")
+            if render.active:
+                render.save()
 
     def on_build_error(self, *, error) -> None:
+        if self._render is not None:
+            self._render.abandon()
+        self._render = None
         self._finish()
 
     def _finish(self) -> None:
@@ -237,8 +303,12 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             self._warnings = None
         atexit.unregister(self._finish)
 
+    @event_priority(100)  # first: the template's output, before any other plugin changes it
     def on_post_page(self, output: str, *, page, config) -> str:
-        return self.serve_errors.decorate(output) if self.serve_errors is not None else output
+        published = self.serve_errors.decorate(output) if self.serve_errors is not None else output
+        if self._render is not None:
+            self._render.built(page, output, published)
+        return published
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         if self.serve_errors is None or not template_name.endswith(".html"):  # not sitemap.xml

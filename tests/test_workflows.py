@@ -251,6 +251,21 @@ def test_the_deploy_job_restores_only_caches_the_default_branch_wrote() -> None:
     assert names.index("make site") < names.index(found[1]["uses"]), "only a successful build is saved"
 
 
+def test_every_cache_of_the_plugin_is_in_the_folder_the_workflows_restore() -> None:
+    """The restored folder (``.cache``) is where every cache the plugin reads lives by default,
+    the render cache (which names the HTML kept from the previous site) included, and this
+    repository's mkdocs.yml moves none of them."""
+    from generator.mkdocs_plugin import CompanionConfig
+
+    options = CompanionConfig()
+    options.load_dict({})
+    assert not options.validate()[0]
+    paths = {name: options[name] for name in ("cache_dir", "entry_cache", "page_cache", "render_cache")}
+    assert all(path.startswith(".cache/") for path in paths.values()), paths
+    config = (WORKFLOWS.parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not any(f"{name}:" in config for name in paths)
+
+
 def test_no_other_workflow_saves_a_cache() -> None:
     """Pull requests only read the default branch's caches: nothing they run reaches a cache."""
     for path in sorted(WORKFLOWS.glob("*.yml")):

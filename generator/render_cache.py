@@ -1,0 +1,595 @@
+"""Pages kept from the previous ``mkdocs build``, so that a rebuild renders only what changed.
+
+MkDocs converts every page's Markdown to HTML (``_populate_page``) and puts every page through
+the theme's template (``_build_page``) on every build; the generator's own page cache only
+spares it the *Markdown*. This module, used by :mod:`generator.mkdocs_plugin`, spares both
+steps for the pages the generator writes, in two stages, each with its own key:
+
+1. **Markdown to HTML.** A page's conversion depends on its Markdown file (front matter
+   included), its address, the settings (Markdown extensions, validation levels …), the
+   libraries and the code, and on the other files its links resolve to. The first are the
+   key; the files each link was looked up under are recorded while the page converts (the
+   address each lookup gave, or that it found nothing) and must give the same answers. On a
+   hit, the page's ``read_source`` and ``render`` are replaced by restoring what they produced
+   last time: the meta, the table of contents, the title from the first heading, the anchors
+   the page holds and those it links to (MkDocs validates those across pages after the build),
+   and the anchors it registered with mkdocs-autorefs. The HTML itself is not stored.
+2. **The theme's template.** What the template makes of a page depends on the stage-1 key,
+   the navigation (every item's title and address: known only once every page has its title),
+   the page's title and the same settings, theme files and date. On a hit, the previous
+   build's file of that page (in the site being replaced) is used, if its SHA-256 is the one
+   recorded, through a one-line template (:data:`CACHED_TEMPLATE`), so MkDocs writes exactly
+   those bytes and every later hook (``on_post_page``, the sitemap, Pagefind) sees the page.
+   A stage-1 hit whose stage 2 misses is converted after all (:meth:`RenderCache.convert`).
+
+Only pages that converted without any log message (no broken link, no excluded target), that
+hold no mkdocs-autorefs cross-reference (those are resolved against every page later) and
+whose every ``on_post_page`` left them unchanged are kept. Hand-written pages of ``docs/`` are
+never kept (they may use mkdocstrings or any extension that reads other files).
+
+Anything the keys cannot see makes the whole build render every page, with the reason logged:
+no cache yet, the generator's code or any installed library changed, ``mkdocs.yml`` or the
+resolved settings changed (``mkdocs serve`` changes ``site_url``, so switching between
+``serve`` and ``build`` is one such change), a theme file or override changed, the build date
+(``SOURCE_DATE_EPOCH``) changed, a plugin is in use that is not known to be safe
+(:data:`SAFE_PLUGINS`), or ``--dirty``.
+
+The cache is one JSON file (``.cache/render.json``), read as if anyone could have written it:
+JSON cannot run code, and a record of the wrong shape is a miss. It holds no HTML; a forged
+record can still give a page a forged title or meta, which is why CI restores caches only from
+the default branch (``.github/workflows/deploy.yml``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sys
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path, PurePath
+from typing import Any, Iterable
+
+from markupsafe import Markup
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from generator.load.entry_cache import fingerprint as generator_fingerprint
+from generator.render.cache_files import write_atomically
+
+log = logging.getLogger("mkdocs.plugins.companion")
+
+FORMAT = 1
+"""Bump when the file layout or the make-up of a key changes."""
+
+SAFE_PLUGINS = frozenset({"companion", "mkdocstrings", "autorefs"})
+"""Plugins whose hooks are known to do nothing a kept page would miss (read in the module docstring)."""
+
+CACHED_TEMPLATE = "companion-kept-page.html"
+"""The template a kept page is built with: it outputs the page's previous HTML as it is."""
+
+_AUTOREFS_MARKS = ("<autoref", "data-autorefs-")
+_THEME_SUFFIXES = (".html", ".xml", ".jinja", ".j2", ".js", ".css", ".yml", ".yaml", ".json", ".svg")
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8",
+                                                                                             "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+# -- what every page's keys share --------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """The generator's code, Python, and every installed distribution's version."""
+    versions = sorted(f"{d.metadata['Name']}={d.version}" for d in metadata.distributions()
+                      if d.metadata and d.metadata["Name"])
+    return _digest(FORMAT, sys.version, generator_fingerprint(), versions)
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """``value`` as JSON-able data, for the settings' key (objects by their type's name)."""
+    if depth > 40:
+        return "…"
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, dict) or (hasattr(value, "items") and hasattr(value, "keys")):
+        return {str(k): _plain(v, depth + 1) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, depth + 1) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(str(_plain(v, depth + 1)) for v in value)
+    if hasattr(value, "dirs") and hasattr(value, "__iter__") and hasattr(value, "__getitem__"):  # a Theme
+        return {"dirs": list(value.dirs), "vars": {str(k): _plain(value[k], depth + 1) for k in sorted(value)}}
+    config = getattr(value, "config", None)  # a plugin: its options
+    if config is not None and hasattr(config, "items"):
+        return {"plugin": f"{type(value).__module__}.{type(value).__qualname__}", "config": _plain(config, depth + 1)}
+    if type(value).__repr__ is object.__repr__:
+        return f"{type(value).__module__}.{type(value).__qualname__}"
+    return f"{type(value).__module__}.{type(value).__qualname__}:{value!r}"
+
+
+_NOT_SETTINGS = frozenset({"site_dir", "strict"})
+"""Where the site goes, and whether warnings abort the build (a page that warned is never kept)."""
+
+
+def settings_stamp(config: Any) -> str:
+    """``mkdocs.yml`` as written and the settings as resolved (but :data:`_NOT_SETTINGS`)."""
+    try:
+        written = Path(config.config_file_path).read_bytes().decode("utf-8", "replace")
+    except (OSError, TypeError):
+        written = ""
+    resolved = {key: _plain(value) for key, value in config.items() if key not in _NOT_SETTINGS}
+    return _digest(written, resolved)
+
+
+def theme_stamp(theme_dirs: Iterable[str], leave_out: Iterable[Path]) -> str:
+    """Every file of the theme's folders that is not part of an installed distribution (those are
+    covered by their versions), e.g. ``overrides/``; ``leave_out`` (the generator's own templates,
+    which only shape the Markdown, keyed per page) aside."""
+    skipped = [Path(p).resolve() for p in leave_out]
+    digest = hashlib.sha256()
+    for folder in theme_dirs:
+        folder = Path(folder).resolve()
+        if "site-packages" in folder.parts or "dist-packages" in folder.parts or not folder.is_dir():
+            digest.update(f"package:{folder}\0".encode())
+            continue
+        for file in sorted(folder.rglob("*")):
+            if file.is_file() and not any(file == s or s in file.parents for s in skipped):
+                digest.update(f"{file.relative_to(folder).as_posix()}\0".encode() + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+_PAGES_VARIABLE = re.compile(r"(?<![\w.])pages(?!\w)")
+_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+@lru_cache(maxsize=8)
+def _templates_read_all_pages(theme_dirs: tuple[str, ...], static: tuple[str, ...], theme: str = "") -> bool:
+    """Whether a theme template uses the context's ``pages`` (every page), so that a page's HTML
+    would depend on the list of pages (Material 9's do not; MkDocs' ``sitemap.xml`` does, but
+    it and the theme's other ``static`` templates are rendered on every build, not kept).
+    ``theme`` (the theme's stamp) is only part of the memo's key: a changed override is read again."""
+    for folder in theme_dirs:
+        root = Path(folder)
+        if not root.is_dir():
+            continue
+        for file in root.rglob("*"):
+            if file.relative_to(root).as_posix() in static:
+                continue
+            if file.suffix in (".html", ".xml", ".j2", ".jinja") and ".icons" not in file.parts and file.is_file():
+                text = file.read_text(encoding="utf-8", errors="replace")
+                if any(_PAGES_VARIABLE.search(tag) for tag in _JINJA_TAG.findall(text)):
+                    return True
+    return False
+
+
+def build_stamp(config: Any, *, leave_out: Iterable[Path], date: str) -> dict[str, str]:
+    """The parts of every key that all pages share, by what they stand for (for the log)."""
+    theme_dirs = tuple(str(d) for d in getattr(config.theme, "dirs", []))
+    return {
+        "code": _code_stamp(),
+        "settings": settings_stamp(config),
+        "theme": theme_stamp(theme_dirs, leave_out),
+        "date": _digest(date),
+    }
+
+
+REASONS = {
+    "code": "the generator's code or an installed library changed",
+    "settings": "mkdocs.yml or the settings changed",
+    "theme": "the theme or its overrides changed",
+    "date": "the build date (SOURCE_DATE_EPOCH) changed",
+}
+
+
+# -- recording what a page's conversion looked at ----------------------------------------------
+
+class RecordingFiles(Files):
+    """MkDocs' files, noting every lookup while :attr:`lookups` is a list (one page converting)."""
+
+    lookups: list[list[Any]] | None = None
+
+    def get_file_from_path(self, path: str) -> Any:
+        found = super().get_file_from_path(path)
+        if self.lookups is not None:
+            self.lookups.append(_answer(PurePath(path).as_posix(), found))
+        return found
+
+
+def _answer(path: str, found: Any) -> list[Any]:
+    if found is None:
+        return [path, None, False]
+    return [path, found.url, bool(found.inclusion.is_excluded())]
+
+
+class _Messages(logging.Handler):
+    """Counts log messages (INFO and above) while a page converts."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+class _Below(logging.Filter):
+    """Keeps from a handler what its logger's level would have kept out (while we listen to INFO)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
+
+
+class _Listening:
+    """While a page converts: its file lookups, its log messages, its anchors given to autorefs."""
+
+    def __init__(self, files: RecordingFiles, autorefs: Any) -> None:
+        self.files = files
+        self.lookups: list[list[Any]] = []
+        self.anchors: list[list[Any]] = []
+        self.messages = _Messages()
+        self._autorefs = autorefs
+        self._logger = logging.getLogger("mkdocs")
+        self._saved_level = self._logger.level
+        self._gate: _Below | None = None
+
+    def __enter__(self) -> "_Listening":
+        self.files.lookups = self.lookups
+        level = self._logger.getEffectiveLevel()
+        if level > logging.INFO:  # e.g. --quiet: listen anyway, show no more than before
+            self._gate = _Below(level)
+            for handler in self._logger.handlers:
+                handler.addFilter(self._gate)
+            self._logger.setLevel(logging.INFO)
+        self._logger.addHandler(self.messages)
+        logging.getLogger().addHandler(self.messages)
+        if self._autorefs is not None:
+            self._autorefs.companion_listening = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.files.lookups = None
+        self._logger.removeHandler(self.messages)
+        logging.getLogger().removeHandler(self.messages)
+        if self._gate is not None:
+            self._logger.setLevel(self._saved_level)
+            for handler in self._logger.handlers:
+                handler.removeFilter(self._gate)
+        if self._autorefs is not None:
+            self._autorefs.companion_listening = None
+
+
+def listen_to_autorefs(plugin: Any) -> None:
+    """Make the autorefs plugin tell the listener which anchors a page registers (to replay them)."""
+    register = plugin.register_anchor
+    plugin.companion_listening = None
+
+    def register_anchor(page: Any, identifier: str, anchor: str | None = None, *, title: str | None = None,
+                        primary: bool = True) -> None:
+        listening = plugin.companion_listening
+        if listening is not None:
+            listening.anchors.append([identifier, anchor, title, bool(primary)])
+        register(page, identifier, anchor, title=title, primary=primary)
+
+    plugin.register_anchor = register_anchor
+
+
+# -- records -----------------------------------------------------------------------------------
+
+def _toc_data(items: Iterable[AnchorLink]) -> list[Any]:
+    return [[item.title, item.id, item.level, _toc_data(item.children)] for item in items]
+
+
+def _toc(data: list[Any]) -> list[AnchorLink]:
+    items = []
+    for title, ident, level, children in data:
+        item = AnchorLink(title, ident, level)
+        item.children = _toc(children)
+        items.append(item)
+    return items
+
+
+def _is_toc(data: Any, depth: int = 0) -> bool:
+    return depth < 20 and isinstance(data, list) and all(
+        isinstance(i, list) and len(i) == 4 and isinstance(i[0], str) and isinstance(i[1], str)
+        and type(i[2]) is int and _is_toc(i[3], depth + 1) for i in data)
+
+
+def _is_strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _valid(record: Any) -> bool:
+    """Whether a stored record has the shape this module writes (anything else is a miss)."""
+    if not isinstance(record, dict):
+        return False
+    try:
+        return (isinstance(record["key"], str) and type(record["offset"]) is int and record["offset"] >= 0
+                and isinstance(record["meta"], dict)
+                and (record["title"] is None or isinstance(record["title"], str))
+                and _is_toc(record["toc"]) and _is_strings(record["anchors"])
+                and (record["links"] is None or (isinstance(record["links"], dict) and all(
+                    isinstance(k, str) and isinstance(v, dict)
+                    and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
+                    for k, v in record["links"].items())))
+                and isinstance(record["lookups"], list) and all(
+                    isinstance(x, list) and len(x) == 3 and isinstance(x[0], str)
+                    and (x[1] is None or isinstance(x[1], str)) and isinstance(x[2], bool) for x in record["lookups"])
+                and isinstance(record["autorefs"], list) and all(
+                    isinstance(x, list) and len(x) == 4 and isinstance(x[0], str)
+                    and all(v is None or isinstance(v, str) for v in x[1:3]) and isinstance(x[3], bool)
+                    for x in record["autorefs"])
+                and (record["page"] is None or isinstance(record["page"], str))
+                and (record["html"] is None or isinstance(record["html"], str)))
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def read_records(path: Path) -> tuple[dict[str, str] | None, dict[str, dict[str, Any]]]:
+    """The stamp and the records of a cache file (``None`` and nothing if missing or damaged)."""
+    try:
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError, UnicodeDecodeError):
+        return None, {}
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+        return None, {}
+    stamp, pages = stored.get("stamp"), stored.get("pages")
+    if not isinstance(stamp, dict) or not all(isinstance(v, str) for v in stamp.values()) or not isinstance(pages, dict):
+        return None, {}
+    return stamp, {uri: record for uri, record in pages.items() if isinstance(uri, str) and _valid(record)}
+
+
+class RenderCache:
+    """One build's use of the kept pages (see the module docstring).
+
+    Args:
+        path: the cache file.
+        stamp: :func:`build_stamp` of this build.
+        previous_site: the site this build replaces (where kept pages' HTML is read), if any.
+        autorefs: the mkdocs-autorefs plugin instance, if it is in use.
+        refuse: a reason to render every page (logged), or ``None``.
+    """
+
+    def __init__(self, path: Path, stamp: dict[str, str], previous_site: Path | None, autorefs: Any,
+                 refuse: str | None = None) -> None:
+        self.path = path
+        self.stamp = stamp
+        self.previous_site = previous_site
+        self.autorefs = autorefs
+        self.files: RecordingFiles | None = None
+        self.active = refuse is None
+        """Whether pages are recorded (and kept, if the stamp is unchanged): not under a refusal."""
+        old_stamp, old = read_records(path) if refuse is None else (None, {})
+        if refuse is not None:
+            self.reason = refuse
+        elif old_stamp is None:
+            self.reason = "no render cache yet (.cache/render.json)"
+        elif old_stamp != stamp:
+            self.reason = "; ".join(REASONS.get(k, k) for k in sorted(set(stamp) | set(old_stamp))
+                                    if stamp.get(k) != old_stamp.get(k))
+        else:
+            self.reason = None
+        self._old = old if self.reason is None else {}
+        self._shared = _digest(FORMAT, stamp)
+        self._new: dict[str, dict[str, Any]] = {}
+        self._listening: dict[str, _Listening] = {}
+        self._kept_source: set[str] = set()
+        self.kept: dict[str, str] = {}
+        """The pages whose previous HTML this build uses, with its SHA-256 (read when MkDocs writes the page)."""
+        self.converted = 0
+
+    # stage 1: Markdown to HTML
+
+    def track(self, files: Files) -> RecordingFiles:
+        """The build's files, recording lookups from now on (same object, its class made :class:`RecordingFiles`)."""
+        if not isinstance(files, RecordingFiles):
+            files.__class__ = RecordingFiles
+        self.files = files  # type: ignore[assignment]
+        return self.files  # type: ignore[return-value]
+
+    def source_key(self, page: Page) -> str:
+        """Stage 1's key of a page: what every page shares, its addresses and its Markdown file."""
+        return _digest(self._shared, page.file.src_uri, page.file.dest_uri, page.file.url,
+                       page.file.content_string)
+
+    def before(self, page: Page, files: Files) -> None:
+        """``on_pre_page`` of a page the generator wrote: restore it on a hit, else note its key."""
+        uri = page.file.src_uri
+        if files is not self.files or page.file.inclusion.is_excluded():
+            return
+        key = self.source_key(page)
+        record = self._old.get(uri)
+        self._new[uri] = {"key": key}
+        if record is None or record["key"] != key or not self._same_answers(record["lookups"]):
+            return
+        self._new[uri] = dict(record, page=None, html=None)
+        self._kept_source.add(uri)
+        page.read_source = lambda config: self._restore_source(page, record)  # type: ignore[method-assign]
+        page.render = lambda config, files: self._restore_render(page, record, files)  # type: ignore[method-assign]
+
+    def _same_answers(self, lookups: list[list[Any]]) -> bool:
+        assert self.files is not None
+        find = self.files.src_uris.get  # the recorded paths are normalised already; records nothing
+        return all(_answer(path, find(path)) == [path, url, excluded] for path, url, excluded in lookups)
+
+    @staticmethod
+    def _restore_source(page: Page, record: dict[str, Any]) -> None:
+        page.markdown = page.file.content_string[record["offset"]:]
+        page.meta = json.loads(json.dumps(record["meta"]))
+
+    def _restore_render(self, page: Page, record: dict[str, Any], files: Files) -> None:
+        page.content = ""  # the template stage uses the previous HTML, or converts it then (see convert)
+        toc = _toc(record["toc"])
+        if toc:
+            toc[0].active = True  # type: ignore[attr-defined]
+        page.toc = TableOfContents(toc)
+        page._title_from_render = record["title"]
+        page.present_anchor_ids = set(record["anchors"])
+        if record["links"] is not None:
+            page.links_to_anchors = {files.get_file_from_path(uri): dict(links)
+                                     for uri, links in record["links"].items()}
+        if self.autorefs is not None:
+            for identifier, anchor, title, primary in record["autorefs"]:
+                self.autorefs.register_anchor(page, identifier, anchor, title=title, primary=primary)
+
+    def converting(self, page: Page) -> None:
+        """``on_page_markdown`` (last): a page that is not kept converts now; listen."""
+        uri = page.file.src_uri
+        if uri in self._new and uri not in self._kept_source and self.files is not None:
+            listening = _Listening(self.files, self.autorefs)
+            self._listening[uri] = listening.__enter__()
+
+    def converted_page(self, page: Page, html: str) -> None:
+        """``on_page_content`` (first): record what a page's conversion gave, if it can be kept."""
+        uri = page.file.src_uri
+        listening = self._listening.pop(uri, None)
+        if listening is None:
+            return
+        listening.__exit__()
+        self.converted += 1
+        markdown = page.markdown or ""
+        source = page.file.content_string
+        meta = page.meta
+        try:
+            plain_meta = json.loads(json.dumps(meta)) == meta
+        except (TypeError, ValueError):
+            plain_meta = False
+        if (listening.messages.count or any(mark in html for mark in _AUTOREFS_MARKS) or not plain_meta
+                or not source.endswith(markdown)):
+            del self._new[uri]
+            return
+        links = getattr(page, "links_to_anchors", None)
+        self._new[uri].update(
+            offset=len(source) - len(markdown), meta=meta, title=page._title_from_render,
+            toc=_toc_data(page.toc), anchors=sorted(page.present_anchor_ids or ()),
+            links=None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+            lookups=listening.lookups, autorefs=listening.anchors, page=None, html=None)
+
+    def abandon(self) -> None:
+        """The build failed: stop listening to whatever page was converting (nothing is saved)."""
+        for listening in self._listening.values():
+            listening.__exit__()
+        self._listening.clear()
+
+    # stage 2: the theme's template
+
+    def choose(self, nav: Navigation, files: Files, config: Any) -> None:
+        """``on_env``: which kept pages' previous HTML can be used; convert the others now."""
+        shape = _nav_shape(nav)
+        static = tuple(str(t) for t in getattr(config.theme, "static_templates", ()))
+        if _templates_read_all_pages(tuple(str(d) for d in getattr(config.theme, "dirs", [])), static,
+                                     self.stamp.get("theme", "")):
+            shape = [shape, sorted(f.url for f in files.documentation_pages())]
+        nav_key = _digest(shape)
+        for uri, record in self._new.items():
+            file = files.get_file_from_path(uri)
+            if file is None or file.page is None:
+                continue
+            page = file.page
+            record["page"] = _digest(record["key"], nav_key, page.title, page.url, page.canonical_url,
+                                     page.edit_url, [page.meta.get("template")])
+            old = self._old.get(uri)
+            if (uri in self._kept_source and old is not None and old["page"] == record["page"]
+                    and self._previous_html(file.dest_uri, old["html"]) is not None):
+                self.kept[uri] = record["html"] = old["html"]
+                page.meta["template"] = CACHED_TEMPLATE
+            elif uri in self._kept_source:
+                self.convert(page, config, files)
+
+    def kept_page(self, page: Page) -> Markup:
+        """The previous HTML of a kept page, for :data:`CACHED_TEMPLATE` (read only now, so that a
+        build does not hold every page's HTML at once)."""
+        html = self._previous_html(page.file.dest_uri, self.kept[page.file.src_uri])
+        if html is None:
+            raise RuntimeError(f"{self.previous_site}/{page.file.dest_uri} changed during the build "
+                               "(another build replaced the site?); build again")
+        return Markup(html)
+
+    def _previous_html(self, dest: str, digest: str | None) -> str | None:
+        """The previous site's file at ``dest`` if its SHA-256 is ``digest``."""
+        if self.previous_site is None or digest is None:
+            return None
+        try:
+            data = (self.previous_site / dest).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != digest:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def convert(self, page: Page, config: Any, files: Files) -> None:
+        """Convert a page whose Markdown stage was restored, because its template stage cannot be."""
+        self.converted += 1
+        current = getattr(self.autorefs, "current_page", None)
+        if self.autorefs is not None:
+            self.autorefs.current_page = page  # autorefs files the anchors it scans under its current page
+        try:
+            Page.render(page, config, files)
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        finally:
+            if self.autorefs is not None:
+                self.autorefs.current_page = current
+
+    def built(self, page: Page, output: str, published: str) -> None:
+        """``on_post_page``: the template's ``output``, and what the page's hooks made of it."""
+        record = self._new.get(page.file.src_uri)
+        if record is None or record.get("page") is None:
+            return
+        if published != output:
+            record["html"] = None
+            return
+        try:
+            record["html"] = hashlib.sha256(output.encode("utf-8")).hexdigest()
+        except UnicodeEncodeError:
+            record["html"] = None
+
+    def save(self) -> None:
+        """Keep this build's records (after the site was published)."""
+        pages = {uri: record for uri, record in self._new.items() if "offset" in record}
+        data = {"format": FORMAT, "stamp": self.stamp, "pages": pages}
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    def summary(self, total: int) -> str:
+        """What this build did, for the log."""
+        if self.reason is not None:
+            return f"rendering every page: {self.reason}"
+        return (f"{len(self.kept):,} of {total:,} pages kept from the previous build; "
+                f"{self.converted:,} converted from Markdown")
+
+
+def _nav_shape(nav: Navigation) -> list[Any]:
+    """Every navigation item's kind, title, address and children (what a page's sidebar shows)."""
+    def shape(items: Iterable[Any]) -> list[Any]:
+        found = []
+        for item in items:
+            if isinstance(item, Section):
+                found.append(["section", item.title, shape(item.children)])
+            elif isinstance(item, Link):
+                found.append(["link", item.title, item.url])
+            else:
+                found.append(["page", item.title, item.url, item.file.src_uri])
+        return found
+    homepage = nav.homepage.url if nav.homepage is not None else None
+    return [homepage, shape(nav.items)]
+
+
+__all__ = ["CACHED_TEMPLATE", "RecordingFiles", "RenderCache", "SAFE_PLUGINS", "build_stamp", "listen_to_autorefs",
+           "read_records"]

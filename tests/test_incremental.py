@@ -1,0 +1,272 @@
+"""A rebuild renders only what changed, and its site is the one a build from nothing makes.
+
+One copy of the fixture project (its theme overrides copied in, so that they can be edited)
+goes through a series of edits; after each, ``mkdocs build --strict`` rebuilds it with every
+cache kept, and the site is compared file by file with a build of the same project from empty
+caches. The log says how many pages were kept, or why every page was rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from generator import render_cache
+from tests.test_nothing_lost import tree_hash
+from tests.test_site_build import ENV, MKDOCS, REPO, copy_fixture
+
+KEPT = re.compile(r"companion: ([\d,]+) of ([\d,]+) pages kept from the previous build; ([\d,]+) converted")
+EVERY = re.compile(r"companion: rendering every page: (.+)")
+
+
+def mkdocs(project: Path, site: Path) -> str:
+    run = subprocess.run([MKDOCS, "build", "--strict", "--site-dir", str(site)], cwd=project,
+                         env={**ENV, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-4000:]
+    return run.stderr
+
+
+def clean_build(project: Path, out: Path) -> dict[str, str]:
+    """The project built with no cache at all (the project's caches are put back afterwards)."""
+    kept = project.parent / f"{project.name}.cache-aside"
+    shutil.move(project / ".cache", kept)
+    try:
+        mkdocs(project, out)
+    finally:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        shutil.move(kept, project / ".cache")
+    return tree_hash(out)
+
+
+def outcome(log: str) -> tuple[int, int, int] | str:
+    """``(kept, pages, converted)`` from the build's log, or the reason every page was rendered."""
+    if (every := EVERY.search(log)) is not None:
+        return every.group(1)
+    found = KEPT.search(log)
+    assert found is not None, log[-3000:]
+    return tuple(int(n.replace(",", "")) for n in found.groups())  # type: ignore[return-value]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with its own copy of the theme overrides, built once (caches filled)."""
+    root = copy_fixture(tmp_path_factory.mktemp("incremental"))
+    shutil.copytree(REPO / "overrides", root / "theme", ignore=shutil.ignore_patterns("generator"))
+    edit(root / "mkdocs.yml", f"custom_dir: {REPO / 'overrides'}", "custom_dir: theme")
+    first = mkdocs(root, root / "site")
+    assert outcome(first) == "no render cache yet (.cache/render.json)"
+    second = mkdocs(root, root / "site")
+    kept, pages, converted = outcome(second)
+    assert (kept, converted) == (pages, 0), second[-2000:]
+    return root
+
+
+def _entry(root: Path) -> None:
+    edit(root / "content/organisations/csto.yaml", "summary: ", "summary: Edited for the rebuild test. ")
+
+
+def _source(root: Path) -> None:
+    bib = root / "bibliography/seeds.bib"
+    text = bib.read_text(encoding="utf-8")
+    title = re.search(r"title\s*=\s*\{([^}]*)\}", text)
+    assert title is not None
+    bib.write_text(text.replace(title.group(0), title.group(0).replace(title.group(1), title.group(1) + " (revised)"),
+                                1), encoding="utf-8")
+
+
+def _generator_template(root: Path) -> None:
+    folder = root / "overrides/generator"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "home.md.jinja").write_text(
+        '{% extends "generator/home.md.jinja" %}\n{% block intro %}\nAn introduction added by an override.\n\n'
+        "{% endblock %}\n", encoding="utf-8")
+
+
+def _theme_template(root: Path) -> None:
+    edit(root / "theme/main.html", "{% block scripts %}", "{% block scripts %}\n  <!-- edited -->")
+
+
+def _settings(root: Path) -> None:
+    edit(root / "mkdocs.yml", 'site_name: "Fixture companion"', 'site_name: "Fixture companion, renamed"')
+
+
+def _deletion(root: Path) -> None:
+    (root / "content/events/csto-charter-2002.yaml").unlink()
+
+
+def _rename_with_alias(root: Path) -> None:
+    old = root / "content/concepts/dead-letter-regime.yaml"
+    text = old.read_text(encoding="utf-8").replace("id: dead-letter-regime", "id: dead-letters\naliases: [dead-letter-regime]")
+    (root / "content/concepts/dead-letters.yaml").write_text(text, encoding="utf-8")
+    old.unlink()
+    edit(root / "content/organisations/csto.yaml", "[[dead-letter-regime]]", "[[dead-letters]]")
+    edit(root / "content/organisations/csto.yaml", "related: [dead-letter-regime]", "related: [dead-letters]")
+
+
+# Each edit, and what the rebuild must do: keep pages ("kept") or render every page, saying why.
+EDITS: list[tuple[str, Callable[[Path], None], str]] = [
+    ("an entry", _entry, "kept"),
+    ("a source (.bib)", _source, "kept"),
+    ("a generator template override", _generator_template, "kept"),
+    ("a theme template override", _theme_template, "the theme or its overrides changed"),
+    ("the settings (mkdocs.yml)", _settings, "mkdocs.yml or the settings changed"),
+    ("a deletion", _deletion, "kept"),
+    ("a rename with an alias", _rename_with_alias, "kept"),
+]
+
+
+def test_each_kind_of_edit_rebuilds_to_the_site_a_clean_build_makes(project: Path, tmp_path: Path) -> None:
+    for number, (name, change, expected) in enumerate(EDITS):
+        before = tree_hash(project / "site")
+        change(project)
+        log = mkdocs(project, project / "site")
+        result = outcome(log)
+        if expected == "kept":
+            assert isinstance(result, tuple), (name, result)
+            kept, pages, converted = result
+            assert 0 < kept < pages, (name, result)
+            assert converted == pages - kept, (name, result)
+        else:
+            assert result == expected, (name, result)
+        rebuilt = tree_hash(project / "site")
+        assert rebuilt != before, name
+        clean = clean_build(project, tmp_path / f"clean-{number}")
+        differing = sorted(p for p in set(rebuilt) | set(clean) if rebuilt.get(p) != clean.get(p))
+        assert not differing, (name, differing[:20])
+        # and once more with nothing changed: every page kept, the same site
+        again = outcome(mkdocs(project, project / "site"))
+        assert isinstance(again, tuple) and again[0] == again[1] and again[2] == 0, (name, again)
+        assert tree_hash(project / "site") == rebuilt, name
+
+
+# -- a render cache that is damaged or forged -------------------------------------------------
+
+class _Touch:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _records(path: Path, change: Callable[[dict], object]) -> bytes:
+    stored = json.loads(path.read_bytes())
+    stored["pages"] = {uri: change(record) for uri, record in stored["pages"].items()}
+    return json.dumps(stored).encode()
+
+
+def _forge_title(record: dict) -> dict:
+    return {**record, "title": "<script>alert(1)</script>", "key": "0" * 64}
+
+
+HOSTILE: dict[str, Callable[[Path, Path], None]] = {
+    "not JSON": lambda cache, m: cache.write_bytes(b"\xff\xfe\x00garbage"),
+    "truncated": lambda cache, m: cache.write_bytes(cache.read_bytes()[:200]),
+    "a pickle payload": lambda cache, m: cache.write_bytes(pickle.dumps(_Touch(m))),
+    "nested too deep": lambda cache, m: cache.write_bytes(b"[" * 100000 + b"]" * 100000),
+    "a folder": lambda cache, m: (cache.unlink(), (cache / "x").mkdir(parents=True)),
+    "records of the wrong shape": lambda cache, m: cache.write_bytes(_records(cache, lambda r: {**r, "toc": "x",
+                                                                                               "lookups": 7})),
+    "records not objects": lambda cache, m: cache.write_bytes(_records(cache, lambda r: [r])),
+    "another format": lambda cache, m: cache.write_text(json.dumps({**json.loads(cache.read_text()), "format": 99})),
+    "a forged key": lambda cache, m: cache.write_bytes(_records(cache, _forge_title)),
+    "forged HTML digests": lambda cache, m: cache.write_bytes(_records(cache, lambda r: {**r, "html": "0" * 64})),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """The fixture project built twice (render cache filled), a pristine copy of it, and its site from
+    empty caches. Each test puts the pristine copy back at the same path (the settings' key includes
+    the project's paths: a project moved elsewhere renders every page)."""
+    base = tmp_path_factory.mktemp("hostile")
+    root = copy_fixture(base)
+    mkdocs(root, root / "site")
+    mkdocs(root, root / "site")
+    assert (root / ".cache/render.json").is_file()
+    clean = clean_build(root, base / "clean")
+    shutil.copytree(root, base / "pristine", symlinks=True)
+    return root, base / "pristine", clean
+
+
+def restored(hostile_base) -> tuple[Path, dict[str, str]]:
+    root, pristine, clean = hostile_base
+    shutil.rmtree(root)
+    shutil.copytree(pristine, root, symlinks=True)
+    return root, clean
+
+
+@pytest.mark.parametrize("damage", list(HOSTILE))
+def test_a_damaged_or_forged_render_cache_is_ignored(damage: str, hostile_base, tmp_path: Path) -> None:
+    root, clean = restored(hostile_base)
+    marker = tmp_path / "PWNED"
+    HOSTILE[damage](root / ".cache/render.json", marker)
+    log = mkdocs(root, root / "site")
+    assert not marker.exists(), "the render cache ran code"
+    assert tree_hash(root / "site") == clean
+    result = outcome(log)
+    if damage in ("a forged key", "forged HTML digests", "records not objects", "records of the wrong shape"):
+        assert isinstance(result, tuple) and result[0] == 0, result
+    else:
+        assert result == "no render cache yet (.cache/render.json)", result
+    assert "<script>alert(1)</script>" not in (root / "site/index.html").read_text(encoding="utf-8")
+    if damage != "a folder":
+        again = outcome(mkdocs(root, root / "site"))
+        assert isinstance(again, tuple) and again[0] == again[1], (damage, again)
+
+
+def test_a_tampered_previous_page_is_not_kept(hostile_base) -> None:
+    """A page of the previous site that differs from what was recorded is rendered again."""
+    root, clean = restored(hostile_base)
+    page = root / "site/organisations/csto/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>INJECTED</p></article>"),
+                    encoding="utf-8")
+    log = mkdocs(root, root / "site")
+    kept, pages, converted = outcome(log)
+    assert kept == pages - 1 and converted == 1
+    assert tree_hash(root / "site") == clean
+
+
+def test_a_plugin_not_known_to_be_safe_renders_every_page(hostile_base) -> None:
+    root, _ = restored(hostile_base)
+    edit(root / "mkdocs.yml", "plugins:\n", "plugins:\n  - search\n")
+    log = mkdocs(root, root / "site")
+    assert outcome(log) == "plugin(s) not known to be safe with kept pages: material/search"
+
+
+def test_the_cache_is_json_and_lists_only_generated_pages(hostile_base) -> None:
+    root, _ = restored(hostile_base)
+    stamp, records = render_cache.read_records(root / ".cache/render.json")
+    assert stamp is not None and set(stamp) == set(render_cache.REASONS)
+    assert "about.md" not in records  # a hand-written page of docs/
+    assert "organisations/csto/index.md" in records
+    assert all(r["html"] for r in records.values())
+
+
+def test_a_theme_template_reading_every_page_is_noticed(tmp_path: Path) -> None:
+    """A page template that uses ``pages`` (every page) would make each page depend on the list of pages."""
+    theme = tmp_path / "theme"
+    (theme / "partials").mkdir(parents=True)
+    (theme / "main.html").write_text("{% extends 'base.html' %}{% block content %}{{ page.content }}{% endblock %}")
+    (theme / "sitemap.xml").write_text("{% for file in pages %}{{ file.url }}{% endfor %}")
+    stamp = render_cache.theme_stamp([str(theme)], [])
+    assert not render_cache._templates_read_all_pages((str(theme),), ("sitemap.xml",), stamp)
+    (theme / "partials/list.html").write_text("{{ pages|length }} pages")
+    changed = render_cache.theme_stamp([str(theme)], [])
+    assert changed != stamp
+    assert render_cache._templates_read_all_pages((str(theme),), ("sitemap.xml",), changed)
+    assert not render_cache._templates_read_all_pages((str(REPO / "overrides"),), ("sitemap.xml", "404.html"), "")
