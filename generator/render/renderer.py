@@ -30,7 +30,7 @@ from generator.outputs.timeline import (
 from generator.bibliography import source_slug
 from generator.schema.fields import Prose, RefValue
 from generator.load.loader import Entry
-from generator.render.prose import EntryLink, render as render_prose, render_sections, plain_text
+from generator.render.prose import EntryLink, ScannedProse, render as render_prose, render_sections, plain_text
 from generator.schema.types import EntryType, page_file
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -203,21 +203,25 @@ class PageContext:
         """An HTML link to an entry (for use inside HTML blocks)."""
         return Markup(f'<a href="{relative_url(self.url, entry.url)}">{escaping.text(label or entry.name)}</a>')
 
+    def _scanned(self, owner: Entry, value: Prose) -> ScannedProse:
+        scanned = self.site.scanned_for(owner, value)
+        if scanned is None:  # pragma: no cover - every Prose is scanned by the linker
+            raise LookupError("prose was not scanned")
+        return scanned
+
+    def _entry_link_html(self, link: EntryLink) -> str:
+        """A ``[[link]]`` in prose as HTML: a link to its entry, or its text where the entry is gone."""
+        target = self.site.by_id.get(link.target)
+        if target is None:
+            return str(escaping.text(link.text or link.target))
+        return str(self.html_link(target, link.text))
+
     def prose(self, owner: Entry, value: Prose | None, inline: bool = False) -> Markup:
         """Contributed Markdown rendered to sanitised HTML with links and citations."""
         if value is None:
             return Markup("")
-        scanned = self.site.scanned_for(owner, value)
-        if scanned is None:  # pragma: no cover - every Prose is scanned by the linker
-            raise LookupError("prose was not scanned")
-
-        def link_html(link: EntryLink) -> str:
-            target = self.site.by_id.get(link.target)
-            if target is None:
-                return str(escaping.text(link.text or link.target))
-            return str(self.html_link(target, link.text))
-
-        html = render_prose(scanned, link_html, self.citations.cluster_html_for(self), inline=inline)
+        scanned = self._scanned(owner, value)
+        html = render_prose(scanned, self._entry_link_html, self.citations.cluster_html_for(self), inline=inline)
         if self.glossary is not None and owner.get("glossary_links", True):
             html = self.glossary.annotate_html(html, self._concept_href, self.linked_terms,
                                                self_id=owner.id, abbreviations=not inline)
@@ -231,18 +235,9 @@ class PageContext:
         and the prose between headings is sanitised HTML as in :meth:`prose`."""
         if value is None:
             return Markup("")
-        scanned = self.site.scanned_for(owner, value)
-        if scanned is None:  # pragma: no cover - every Prose is scanned by the linker
-            raise LookupError("prose was not scanned")
-
-        def link_html(link: EntryLink) -> str:
-            target = self.site.by_id.get(link.target)
-            if target is None:
-                return str(escaping.text(link.text or link.target))
-            return str(self.html_link(target, link.text))
-
+        scanned = self._scanned(owner, value)
         parts: list[str] = []
-        for section in render_sections(scanned, link_html, self.citations.cluster_html_for(self)):
+        for section in render_sections(scanned, self._entry_link_html, self.citations.cluster_html_for(self)):
             if section.heading is not None:
                 parts.append(f"{'#' * section.level} {section.heading}")
             html = section.html
