@@ -184,9 +184,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             name=edition, date=_build_date(), addresses=Addresses.for_build(config.site_url or "", edition),
         ) if edition else None
         if self._render is not None and self._render.active and self._nav is not None:
-            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: "{{ companion_kept_page(page) }}"}),
-                                              env.loader])
-            env.globals["companion_kept_page"] = self._render.kept_page
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
             self._render.choose(self._nav, files, config)
         return env
 
@@ -280,6 +278,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             self._finish()
         render, self._render = self._render, None
         if render is not None:
+            render.close()
             log.info(f"companion: {render.summary(len(self._generated))}")
             if render.active:
                 render.save()

@@ -228,7 +228,8 @@ def check(config: ProjectConfig) -> Diagnostics:
 def build(config: ProjectConfig) -> BuildResult:
     """Run the whole pipeline. Returns every generated file, or none if anything is wrong."""
     result = BuildResult()
-    site, bibliography, texts = _load_and_link(config, result.diagnostics)
+    with _collector_paused():
+        site, bibliography, texts = _load_and_link(config, result.diagnostics)
     result.site, result.bibliography = site, bibliography
     if result.diagnostics.errors:
         return result
@@ -236,6 +237,24 @@ def build(config: ProjectConfig) -> BuildResult:
     with _loaded_objects_frozen():
         result.files = _render(config, site, bibliography, digests, result)
     return result
+
+
+@contextmanager
+def _collector_paused():
+    """Keep the garbage collector out while entries, the bibliography and the links are loaded.
+
+    Loading creates millions of objects and keeps nearly all of them, so each of the
+    collector's full passes (triggered as the heap grows by a quarter) walks a heap that is
+    almost all live: a third of a warm generator stage at N = 10,000, for no garbage found.
+    Reference counting still frees what loading drops; cycles wait for the next collection.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

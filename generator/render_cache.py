@@ -17,9 +17,11 @@ steps for the pages the generator writes, in two stages, each with its own key:
 2. **The theme's template.** What the template makes of a page depends on the stage-1 key,
    the navigation (every item's title and address: known only once every page has its title),
    the page's title and the same settings, theme files and date. On a hit, the previous
-   build's file of that page (in the site being replaced) is used, if its SHA-256 is the one
-   recorded, through a one-line template (:data:`CACHED_TEMPLATE`), so MkDocs writes exactly
-   those bytes and every later hook (``on_post_page``, the sitemap, Pagefind) sees the page.
+   build's file of that page (in the site being replaced) is hard-linked into the new site
+   (copied where links fail) if its SHA-256 is the one recorded, and the page is built with a
+   template that renders nothing (:data:`CACHED_TEMPLATE`): MkDocs writes no file for an empty
+   page, so the linked file stays. The page is still in MkDocs' list of pages (the sitemap,
+   the navigation and link checks see it), and Pagefind reads the linked file.
    A stage-1 hit whose stage 2 misses is converted after all (:meth:`RenderCache.convert`).
 
 Only pages that converted without any log message (no broken link, no excluded target), that
@@ -45,14 +47,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import shutil
 import sys
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path, PurePath
 from typing import Any, Iterable
 
-from markupsafe import Markup
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
@@ -63,14 +66,17 @@ from generator.render.cache_files import write_atomically
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the file layout or the make-up of a key changes."""
 
 SAFE_PLUGINS = frozenset({"companion", "mkdocstrings", "autorefs"})
 """Plugins whose hooks are known to do nothing a kept page would miss (read in the module docstring)."""
 
 CACHED_TEMPLATE = "companion-kept-page.html"
-"""The template a kept page is built with: it outputs the page's previous HTML as it is."""
+"""The template a kept page is built with: it renders nothing, so MkDocs leaves the linked file alone."""
+
+_SKIPPED = "Page skipped: '"
+"""How MkDocs (``_build_page``) starts its notice that a page rendered empty and was not written."""
 
 _AUTOREFS_MARKS = ("<autoref", "data-autorefs-")
 _THEME_SUFFIXES = (".html", ".xml", ".jinja", ".j2", ".js", ".css", ".yml", ".yaml", ".json", ".svg")
@@ -274,6 +280,18 @@ class _Listening:
             self._autorefs.companion_listening = None
 
 
+class _QuietSkips(logging.Filter):
+    """Drops MkDocs' notice that a page rendered empty, for the kept pages (their file is linked)."""
+
+    def __init__(self, uris: dict[str, str]) -> None:
+        super().__init__()
+        self.uris = uris
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith(_SKIPPED) and message[len(_SKIPPED):].partition("'")[0] in self.uris)
+
+
 def listen_to_autorefs(plugin: Any) -> None:
     """Make the autorefs plugin tell the listener which anchors a page registers (to replay them)."""
     register = plugin.register_anchor
@@ -327,9 +345,7 @@ def _valid(record: Any) -> bool:
                     isinstance(k, str) and isinstance(v, dict)
                     and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
                     for k, v in record["links"].items())))
-                and isinstance(record["lookups"], list) and all(
-                    isinstance(x, list) and len(x) == 3 and isinstance(x[0], str)
-                    and (x[1] is None or isinstance(x[1], str)) and isinstance(x[2], bool) for x in record["lookups"])
+                and isinstance(record["lookups"], list)  # its items are checked as they are compared
                 and isinstance(record["autorefs"], list) and all(
                     isinstance(x, list) and len(x) == 4 and isinstance(x[0], str)
                     and all(v is None or isinstance(v, str) for v in x[1:3]) and isinstance(x[3], bool)
@@ -388,10 +404,13 @@ class RenderCache:
         self._shared = _digest(FORMAT, stamp)
         self._new: dict[str, dict[str, Any]] = {}
         self._listening: dict[str, _Listening] = {}
+        self._answers: dict[str, list[Any] | None] = {}
         self._kept_source: set[str] = set()
         self.kept: dict[str, str] = {}
-        """The pages whose previous HTML this build uses, with its SHA-256 (read when MkDocs writes the page)."""
+        """The pages whose previous HTML this build uses (linked into the new site), with its SHA-256."""
         self.converted = 0
+        self._quiet = _QuietSkips(self.kept)
+        self._build_log = logging.getLogger("mkdocs.commands.build")
 
     # stage 1: Markdown to HTML
 
@@ -404,8 +423,11 @@ class RenderCache:
 
     def source_key(self, page: Page) -> str:
         """Stage 1's key of a page: what every page shares, its addresses and its Markdown file."""
-        return _digest(self._shared, page.file.src_uri, page.file.dest_uri, page.file.url,
-                       page.file.content_string)
+        digest = hashlib.sha256(self._shared.encode())
+        for part in (page.file.src_uri, page.file.dest_uri, page.file.url, page.file.content_string):
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
 
     def before(self, page: Page, files: Files) -> None:
         """``on_pre_page`` of a page the generator wrote: restore it on a hit, else note its key."""
@@ -422,10 +444,22 @@ class RenderCache:
         page.read_source = lambda config: self._restore_source(page, record)  # type: ignore[method-assign]
         page.render = lambda config, files: self._restore_render(page, record, files)  # type: ignore[method-assign]
 
-    def _same_answers(self, lookups: list[list[Any]]) -> bool:
+    def _same_answers(self, lookups: list[Any]) -> bool:
+        """Whether every lookup a page's conversion made gives the same answer now (a stored
+        lookup of any other shape than ``[path, url | None, excluded]`` is a miss)."""
         assert self.files is not None
         find = self.files.src_uris.get  # the recorded paths are normalised already; records nothing
-        return all(_answer(path, find(path)) == [path, url, excluded] for path, url, excluded in lookups)
+        answers = self._answers  # pages share most of their lookups: each path is answered once
+        try:
+            for path, url, excluded in lookups:
+                answer = answers.get(path)
+                if answer is None:
+                    answer = answers[path] = _answer(path, find(path)) if isinstance(path, str) else None
+                if answer is None or answer[1] != url or answer[2] is not excluded:
+                    return False
+        except (TypeError, ValueError):
+            return False
+        return True
 
     @staticmethod
     def _restore_source(page: Page, record: dict[str, Any]) -> None:
@@ -485,11 +519,16 @@ class RenderCache:
         for listening in self._listening.values():
             listening.__exit__()
         self._listening.clear()
+        self.close()
+
+    def close(self) -> None:
+        """The build is over: MkDocs' log is left as it was."""
+        self._build_log.removeFilter(self._quiet)
 
     # stage 2: the theme's template
 
     def choose(self, nav: Navigation, files: Files, config: Any) -> None:
-        """``on_env``: which kept pages' previous HTML can be used; convert the others now."""
+        """``on_env``: link the kept pages' previous HTML into the new site; convert the others now."""
         shape = _nav_shape(nav)
         static = tuple(str(t) for t in getattr(config.theme, "static_templates", ()))
         if _templates_read_all_pages(tuple(str(d) for d in getattr(config.theme, "dirs", [])), static,
@@ -505,35 +544,39 @@ class RenderCache:
                                      page.edit_url, [page.meta.get("template")])
             old = self._old.get(uri)
             if (uri in self._kept_source and old is not None and old["page"] == record["page"]
-                    and self._previous_html(file.dest_uri, old["html"]) is not None):
+                    and self._link_previous(file.dest_uri, old["html"], Path(config.site_dir))):
                 self.kept[uri] = record["html"] = old["html"]
                 page.meta["template"] = CACHED_TEMPLATE
             elif uri in self._kept_source:
                 self.convert(page, config, files)
+        if self.kept:
+            self._build_log.addFilter(self._quiet)
 
-    def kept_page(self, page: Page) -> Markup:
-        """The previous HTML of a kept page, for :data:`CACHED_TEMPLATE` (read only now, so that a
-        build does not hold every page's HTML at once)."""
-        html = self._previous_html(page.file.dest_uri, self.kept[page.file.src_uri])
-        if html is None:
-            raise RuntimeError(f"{self.previous_site}/{page.file.dest_uri} changed during the build "
-                               "(another build replaced the site?); build again")
-        return Markup(html)
+    def _link_previous(self, dest: str, digest: Any, site_dir: Path) -> bool:
+        """Put the previous site's file at ``dest`` into ``site_dir`` if its SHA-256 is ``digest``.
 
-    def _previous_html(self, dest: str, digest: str | None) -> str | None:
-        """The previous site's file at ``dest`` if its SHA-256 is ``digest``."""
-        if self.previous_site is None or digest is None:
-            return None
+        Linked first and checked after, so that what is checked is what the new site holds.
+        """
+        if self.previous_site is None or not isinstance(digest, str):
+            return False
+        source, target = self.previous_site / dest, site_dir / dest
         try:
-            data = (self.previous_site / dest).read_bytes()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                if not source.is_file():
+                    return False
+                shutil.copyfile(source, target)
+            if hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+                return True
         except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != digest:
-            return None
+            pass
         try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+            target.unlink()
+        except OSError:
+            pass
+        return False
 
     def convert(self, page: Page, config: Any, files: Files) -> None:
         """Convert a page whose Markdown stage was restored, because its template stage cannot be."""
@@ -551,7 +594,7 @@ class RenderCache:
     def built(self, page: Page, output: str, published: str) -> None:
         """``on_post_page``: the template's ``output``, and what the page's hooks made of it."""
         record = self._new.get(page.file.src_uri)
-        if record is None or record.get("page") is None:
+        if record is None or record.get("page") is None or page.file.src_uri in self.kept:
             return
         if published != output:
             record["html"] = None
