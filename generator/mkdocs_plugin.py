@@ -273,7 +273,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         if self._warnings is not None and self._warnings.get_counts():
             return  # MkDocs aborts the strict build next; on_build_error discards it
         if self._staging is not None:
-            swap_in(self._staging, Path(self._site_dir))
+            swap_in(self._staging, Path(self._site_dir), background=self.serve_errors is not None)
             self._staging = None
             self._finish()
         render, self._render = self._render, None

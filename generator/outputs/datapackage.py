@@ -674,13 +674,11 @@ def _declared(entry_type: EntryType) -> bool:
     return wanted is not None and wanted <= {f.name for f in entry_type.fields}
 
 
-def site_tables(site: Site, page: Callable[[str], str] | None = None,
-                bibliography: Bibliography | None = None) -> list[tuple[Table, list[dict[str, Any]]]]:
-    """Every table of the data package with its rows, in order: for each type with the ``data``
-    feature, its table, then one link table per Relation field; the sources last."""
-    page = page or (lambda url: url)
+def _table_plan(site: Site) -> list[tuple[Table, Callable[[Callable[[str], str]], list[dict[str, Any]]]]]:
+    """The entry tables in order, each with what makes its rows (given the ``page`` URL maker):
+    for each type with the ``data`` feature, its table, then one link table per Relation field."""
     types = _site_types(site)
-    out: list[tuple[Table, list[dict[str, Any]]]] = []
+    plan: list[tuple[Table, Callable[[Callable[[str], str]], list[dict[str, Any]]]]] = []
     tables: dict[str, Table] = {}
     for entry_type in types:
         if not entry_type.has("data"):
@@ -692,12 +690,25 @@ def site_tables(site: Site, page: Callable[[str], str] | None = None,
         if entry_type.name not in tables:
             continue
         declared = _DECLARED_TYPES.get(entry_type.name) if _declared(entry_type) else None
-        out.append((tables[entry_type.name], declared[1](site, page) if declared else
-                    _type_rows(entry_type, site, page)))
+        plan.append((tables[entry_type.name],
+                     (lambda page, make=declared[1]: make(site, page)) if declared else
+                     (lambda page, entry_type=entry_type: _type_rows(entry_type, site, page))))
         for field in entry_type.relations:
             link = _DECLARED_RELATIONS.get((entry_type.name, field.name)) if _declared(entry_type) else None
-            out.append((link[0], link[1](site)) if link else
-                       (relation_table(entry_type, field, tables), _relation_rows(entry_type, field, site)))
+            if link:
+                plan.append((link[0], lambda page, make=link[1]: make(site)))
+            else:
+                plan.append((relation_table(entry_type, field, tables),
+                             lambda page, entry_type=entry_type, field=field: _relation_rows(entry_type, field, site)))
+    return plan
+
+
+def site_tables(site: Site, page: Callable[[str], str] | None = None,
+                bibliography: Bibliography | None = None) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """Every table of the data package with its rows, in order: for each type with the ``data``
+    feature, its table, then one link table per Relation field; the sources last."""
+    page = page or (lambda url: url)
+    out = [(table, rows(page)) for table, rows in _table_plan(site)]
     if bibliography is not None:
         out.append((SOURCES, _source_rows(bibliography, page)))
     return out
@@ -711,7 +722,7 @@ def _site_types(site: Site) -> list[EntryType]:
 def download_descriptions(site: Site) -> dict[str, str]:
     """The data page's line for each data file (``organisations.csv``: what it holds)."""
     out = {"datapackage.json": "Frictionless Data Package describing every table."}
-    for table, _ in site_tables(site) + [(SOURCES, [])]:
+    for table, _ in _table_plan(site) + [(SOURCES, None)]:
         out[f"{table.name}.csv"] = table.download_text()
         out[f"{table.name}.json"] = f"{table.title} as JSON."
     return out

@@ -17,6 +17,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 _BUILDING = "building"
@@ -90,15 +91,24 @@ def _umask() -> int:
     return mask
 
 
-def swap_in(staging: Path, site: Path) -> None:
-    """Make the complete build in ``staging`` the site, then delete the previous site."""
+def swap_in(staging: Path, site: Path, *, background: bool = False) -> None:
+    """Make the complete build in ``staging`` the site, then delete the previous site.
+
+    With ``background``, the previous site is deleted by a thread while the caller goes on
+    (``mkdocs serve``, whose reload need not wait for thousands of folders to go); if the
+    process ends first, the next build removes what is left (:func:`recover`).
+    """
     staging, site = Path(staging), Path(site)
     previous = None
     if site.exists() or site.is_symlink():
         previous = site.with_name(f".{site.name}.{_PREVIOUS}-{os.getpid()}-{secrets.token_hex(6)}")
         os.rename(site, previous)
     os.rename(staging, site)
-    if previous is not None:
+    if previous is None:
+        return
+    if background:
+        threading.Thread(target=_remove, args=(previous,), name=f"remove {previous.name}", daemon=True).start()
+    else:
         _remove(previous)
 
 
