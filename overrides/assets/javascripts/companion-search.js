@@ -4,12 +4,13 @@
    Nothing is downloaded until a reader focuses the box; then Pagefind's script, its WebAssembly
    and the page list, and for each query only the index chunks of its words and the fragments of
    the results shown. A large site's index is in shards (pagefind/companion-shards.json lists the
-   others), merged here with Pagefind's mergeIndex: each adds its page list and a chunk per word. The query's Cyrillic words are cut to their Russian stem first
-   (russian-stemmer.js), since the pages are indexed with English stemming and Pagefind matches
-   words by prefix; stop words are left out and at most two words go to Pagefind, as each
-   costs an index chunk. An entry whose name or abbreviation is the whole query comes first: the
-   query is also looked up in one shard of the site's name list (generator/outputs/search_names.py);
-   among the other results shown, pages whose title is the query come first.
+   others), merged here with Pagefind's mergeIndex: each adds its page list and a chunk per word.
+   The query's Cyrillic words are cut to their Russian stem first (russian-stemmer.js), since
+   the pages are indexed with English stemming and Pagefind matches words by prefix; stop words
+   are left out and at most two words go to Pagefind, as each costs an index chunk. An entry
+   whose name or abbreviation is the whole query comes first: the query is also looked up in one
+   shard of the site's name list (generator/outputs/search_names.py); among the other results
+   shown, pages whose title is the query come first.
    Keys: "/" or "s" focuses the box; Down and Up move through the results; Enter opens the
    selected (or first) result; Escape closes. */
 (function () {
