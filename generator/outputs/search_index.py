@@ -15,7 +15,7 @@ one exists:
 - entry pages mark their names and abbreviations with ``data-pagefind-meta="names[...]"``
   and a higher ``data-pagefind-weight`` (``generator/render/templates/entry/_base.md.jinja``).
 
-Pagefind has no incremental mode and indexing is most of its cost (some 2 CPU ms a page), so a
+Pagefind has no incremental mode and indexing is most of its cost (some 2.5 CPU ms a page), so a
 large site's pages are split into shards by a hash of their path, each indexed on its own: shard
 0 into ``pagefind/`` (with ``pagefind.js`` and the WebAssembly), shard *i* into
 ``pagefind/shard-i/``, listed in ``pagefind/companion-shards.json`` for the browser, which merges
@@ -47,10 +47,12 @@ BUNDLE_DIR = "pagefind"
 MANIFEST = "companion-shards.json"
 """In ``pagefind/``: the other shards' folders, relative to it (``{"shards": ["shard-1/", ...]}``)."""
 
-SHARD_PAGES = 2000
+SHARD_PAGES = 4000
 """Pages per shard: a site of more pages is split into ``ceil(pages / SHARD_PAGES)`` shards.
-Re-indexing one shard costs some 2 CPU ms a page; each further shard costs a reader's first
-search its entry file, its page list and one index chunk (some 25 KB) per word searched
+Re-indexing one shard costs some 2.5 CPU ms a page; each further shard costs a reader's first
+search its entry file, its page list and one index chunk (some 25 KB) per word searched. At
+12,009 pages (N = 10,000), 4 shards: 10 CPU s after a one-page edit instead of 32, and a first
+search of at most 480 KB compressed instead of 429 KB; 7 shards would exceed 500 KB
 (BENCHMARKS.md, "Sharded index")."""
 
 SHARD_PAGES_VARIABLE = "COMPANION_SEARCH_SHARD_PAGES"
