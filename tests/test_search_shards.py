@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.outputs.search_index import MANIFEST, SHARD_PAGES_VARIABLE, shard_folder, shard_of
+from generator.outputs.search_index import MANIFEST, SHARD_PAGES_VARIABLE, index_site, shard_folder, shard_of
 from tests.test_nothing_lost import tree_hash
 from tests.test_site_build import ENV, MKDOCS, REPO, copy_fixture
 
@@ -178,3 +178,38 @@ def test_the_cache_lists_each_shards_files_with_their_hashes(sharded) -> None:
         "a merged shard needs no script or WebAssembly of its own"
     for shard, record in enumerate(data["shards"]):
         assert all(in_shard(path, shard, len(data["shards"])) for path in record["files"])
+
+
+def _small_site(folder: Path, pages: int) -> Path:
+    """A site of ``pages`` HTML pages with the theme's article, for index_site alone."""
+    for n in range(pages):
+        page = folder / f"page-{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<html lang="en"><head><title>Page {n}</title></head><body>'
+                        f'<article class="md-content__inner"><h1>Page {n}</h1><p>Words about page {n}.</p>'
+                        f"</article></body></html>", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("blocked", ["the cache folder is a file", "the cache file is a folder"])
+def test_a_cache_that_cannot_be_written_is_simply_off(tmp_path: Path, blocked: str) -> None:
+    site = _small_site(tmp_path / "site", 8)
+    cache = tmp_path / ".cache" / "search-index.json"
+    if blocked == "the cache folder is a file":
+        cache.parent.write_text("a file where the cache folder belongs", encoding="utf-8")
+    else:
+        cache.mkdir(parents=True)
+    report = index_site(site, previous=None, cache=cache, per_shard=4)
+    assert (report.shards, report.indexed) == (2, 2)
+    assert (site / "pagefind/pagefind.js").is_file() and (site / "pagefind/shard-1/pagefind-entry.json").is_file()
+    assert cache.parent.is_file() if blocked == "the cache folder is a file" else not any(cache.iterdir())
+
+
+def test_no_shard_is_empty(tmp_path: Path) -> None:
+    """Pagefind fails on a folder of no pages: a site too small for its shards gets fewer of them."""
+    site = _small_site(tmp_path / "site", 5)
+    report = index_site(site, per_shard=1)
+    assert 1 <= report.shards < 5, report  # five shards of one page each would leave some empty
+    folders = [site / shard_folder(n) for n in range(report.shards)]
+    counts = [len(list((folder / "fragment").glob("*.pf_fragment"))) for folder in folders]
+    assert all(counts) and sum(counts) == 5, counts

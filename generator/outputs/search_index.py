@@ -296,12 +296,19 @@ def _index_shard(site_dir: Path, shard: int, pages: list[tuple[str, str]]) -> in
 
 
 def _save(cache: Path, shards: list[dict[str, object]]) -> None:
-    """Write the record of this build's shards (replacing the file in one step)."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
+    """Write the record of this build's shards (replacing the file in one step); where that cannot
+    be done (``.cache`` is a file, the cache path a folder), the cache is simply off."""
     partial = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    partial.write_text(json.dumps({"format": CACHE_FORMAT, "shards": shards}, indent=0, sort_keys=True) + "\n",
-                       encoding="utf-8")
-    os.replace(partial, cache)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps({"format": CACHE_FORMAT, "shards": shards}, indent=0, sort_keys=True) + "\n",
+                           encoding="utf-8")
+        os.replace(partial, cache)
+    except OSError:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
