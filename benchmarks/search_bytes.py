@@ -8,7 +8,8 @@
 The built site is served on 127.0.0.1 and read in Debian's Chromium. It measures:
 
 1. opening pages (the home page, an entry page, the chronology): the bytes fetched from the
-   search index (``pagefind/``, ``search-names/``), which must be none;
+   search index (``pagefind/`` with every shard of a sharded index, ``search-names/``), which must
+   be none;
 2. for each query, in a fresh browser (so it is a reader's *first* search): focusing the box
    and typing the query, the files fetched from the search index, their bytes as served and
    compressed as GitHub Pages would send them (gzip; Pagefind's chunks are gzip already),

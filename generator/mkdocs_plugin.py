@@ -81,6 +81,7 @@ class CompanionConfig(Config):
     entry_cache = opt.Type(str, default=".cache/entries.pickle")
     page_cache = opt.Type(str, default=".cache/pages.pickle")
     render_cache = opt.Type(str, default=".cache/render.json")
+    search_cache = opt.Type(str, default=".cache/search-index.json")
     styles = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_STYLES))
 
 
@@ -274,10 +275,13 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
     def on_post_build(self, *, config) -> None:
         # Index the folder MkDocs built into (the staging folder; a temporary one under serve),
         # so that the search index is part of the site that is swapped in.
+        root = Path(config.config_file_path).resolve().parent
+        previous = Path(self._site_dir) if self._staging is not None else None
         try:
-            index_site(Path(config.site_dir))
+            search = index_site(Path(config.site_dir), previous, root / self.config.search_cache, fresh=self._dirty)
         except SearchIndexError as error:
             raise Abort(str(error)) from None
+        log.info(f"companion: {search}")
         if self._warnings is not None and self._warnings.get_counts():
             return  # MkDocs aborts the strict build next; on_build_error discards it
         if self._staging is not None:

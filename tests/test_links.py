@@ -108,7 +108,7 @@ def _indexed_pages(site: Path) -> dict[str, str]:
     import json
 
     pages = {}
-    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site / "pagefind").rglob("*.pf_fragment"):  # every shard's (search_index.py)
         data = gzip.decompress(fragment.read_bytes())
         data = data.removeprefix(b"pagefind_dcd")  # Pagefind's marker of a decompressed file
         record = json.loads(data)

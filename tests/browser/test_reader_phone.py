@@ -378,7 +378,7 @@ def test_developer_pages_are_out_of_the_readers_search(site_dir) -> None:  # noq
     import json
 
     locations = set()
-    for fragment in (site_dir / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site_dir / "pagefind").rglob("*.pf_fragment"):  # every shard's
         data = gzip.decompress(fragment.read_bytes())
         locations.add(json.loads(data[data.index(b"{"):])["url"].strip("/") + "/")
     for developer_page in ("reference/fields/", "reference/diagnostics/", "reference/api/"):

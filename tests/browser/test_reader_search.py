@@ -185,7 +185,7 @@ entry, were the largest fragments a first search fetched (issue 20)."""
 
 def test_section_lists_are_out_of_the_index_and_their_entries_in_it(site_dir: Path) -> None:
     locations = set()
-    for fragment in (site_dir / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site_dir / "pagefind").rglob("*.pf_fragment"):  # every shard's
         data = gzip.decompress(fragment.read_bytes())
         locations.add(urlsplit(json.loads(data[data.index(b"{"):])["url"]).path.strip("/") + "/")
     assert not locations & set(SECTION_LISTS), f"section lists in the search index: {locations & set(SECTION_LISTS)}"

@@ -3,12 +3,14 @@
 
    Nothing is downloaded until a reader focuses the box; then Pagefind's script, its WebAssembly
    and the page list, and for each query only the index chunks of its words and the fragments of
-   the results shown. The query's Cyrillic words are cut to their Russian stem first
-   (russian-stemmer.js), since the pages are indexed with English stemming and Pagefind matches
-   words by prefix; stop words are left out and at most two words go to Pagefind, as each
-   costs an index chunk. An entry whose name or abbreviation is the whole query comes first: the
-   query is also looked up in one shard of the site's name list (generator/outputs/search_names.py);
-   among the other results shown, pages whose title is the query come first.
+   the results shown. A large site's index is in shards (pagefind/companion-shards.json lists the
+   others), merged here with Pagefind's mergeIndex: each adds its page list and a chunk per word.
+   The query's Cyrillic words are cut to their Russian stem first (russian-stemmer.js), since
+   the pages are indexed with English stemming and Pagefind matches words by prefix; stop words
+   are left out and at most two words go to Pagefind, as each costs an index chunk. An entry
+   whose name or abbreviation is the whole query comes first: the query is also looked up in one
+   shard of the site's name list (generator/outputs/search_names.py); among the other results
+   shown, pages whose title is the query come first.
    Keys: "/" or "s" focuses the box; Down and Up move through the results; Enter opens the
    selected (or first) result; Escape closes. */
 (function () {
@@ -17,7 +19,8 @@
   var PAGE_SIZE = 10;            // results shown at first, as Material shows: each costs its fragment
   var DEBOUNCE_MS = 120;
   var NAME_SHARDS = 256;         // generator/outputs/search_names.py: SHARDS
-  var MAX_TERMS = 2;             // words sent to Pagefind: each costs an index chunk
+  var MAX_TERMS = 2;             // words sent to Pagefind: each costs an index chunk (in every shard)
+  var SHARD_MANIFEST = "companion-shards.json";
   var STOP_WORDS = {};
   ("a an and as at by for from in into of on or the to with " +
    "в во и к ко на не о об от по с со у из за до для").split(" ").forEach(function (word) {
@@ -61,12 +64,32 @@
     return count === undefined ? text : text.replace("#", String(count));
   }
 
+  /* The index's other shards (generator/outputs/search_index.py: MANIFEST), as folders of the bundle. */
+  function shards() {
+    return fetch(new URL(SHARD_MANIFEST, bundle).href).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status + " for " + response.url);
+      return response.json();
+    }).then(function (manifest) {
+      return (manifest && Array.isArray(manifest.shards) ? manifest.shards : []).filter(function (shard) {
+        return typeof shard === "string" && /^shard-[0-9]+\/$/.test(shard);
+      });
+    });
+  }
+
   function load() {
     if (!engine) {
-      engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
+      var options = { baseUrl: siteRoot.pathname, ranking: RANKING };
+      engine = Promise.all([import(new URL("pagefind.js", bundle).href), shards()]).then(function (loaded) {
+        var pagefind = loaded[0], folders = loaded[1];
         // noWorker: Pagefind's worker script would add 12 KB to a reader's first search.
-        return pagefind.options({ baseUrl: siteRoot.pathname, ranking: RANKING, noWorker: true })
+        return pagefind.options({ baseUrl: options.baseUrl, ranking: options.ranking, noWorker: true })
           .then(function () { return pagefind.init(); })
+          .then(function () {
+            // Merged shards share the first one's WebAssembly; results come back merged by score.
+            return Promise.all(folders.map(function (folder) {
+              return pagefind.mergeIndex(new URL(folder, bundle).pathname, options);
+            }));
+          })
           .then(function () { return pagefind; });
       });
     }
