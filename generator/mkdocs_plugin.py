@@ -39,6 +39,7 @@ from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
 from generator.render.emit import TIMELINE_STYLESHEET
+from generator.outputs.background_index import BackgroundIndex
 from generator.publish.history import last_commit_epoch
 from generator.publish.addresses import Addresses
 from generator.publish.editions import current_edition
@@ -106,6 +107,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         """This build's kept pages (:mod:`generator.render_cache`), from ``on_pre_build``."""
         self._generated: frozenset[str] = frozenset()
         self._collector: tuple[int, ...] | None = None
+        self._background: BackgroundIndex | None = None
+        """Under ``mkdocs serve``: the search index, brought up to date after each reload."""
         """The garbage collector's thresholds before this build (see :meth:`_relax_collector`)."""
         self._nav = None
 
@@ -136,6 +139,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
     def on_startup(self, *, command, dirty: bool) -> None:
         self._dirty = dirty
         self.serve_errors = ServeErrors() if command == "serve" else None
+        self._background = BackgroundIndex() if command == "serve" else None
 
     @event_priority(100)  # first, so that other plugins see the staging folder as site_dir
     def on_pre_build(self, *, config) -> None:
@@ -274,19 +278,31 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
     @event_priority(-100)  # last: after every plugin that writes into the site
     def on_post_build(self, *, config) -> None:
         # Index the folder MkDocs built into (the staging folder; a temporary one under serve),
-        # so that the search index is part of the site that is swapped in.
+        # so that the search index is part of the site that is swapped in. Under serve, the
+        # served site's index is carried over instead and brought up to date after the reload.
         root = Path(config.config_file_path).resolve().parent
         previous = Path(self._site_dir) if self._staging is not None else None
-        try:
-            search = index_site(Path(config.site_dir), previous, root / self.config.search_cache, fresh=self._dirty)
-        except SearchIndexError as error:
-            raise Abort(str(error)) from None
-        log.info(f"companion: {search}")
+        search_cache = root / self.config.search_cache
+        deferred = (self._background is not None and previous is not None
+                    and self._background.carry_over(previous, Path(config.site_dir)))
+        if not deferred:
+            try:
+                search = index_site(Path(config.site_dir), previous, search_cache, fresh=self._dirty)
+            except SearchIndexError as error:
+                raise Abort(str(error)) from None
+            log.info(f"companion: {search}")
         if self._warnings is not None and self._warnings.get_counts():
             return  # MkDocs aborts the strict build next; on_build_error discards it
         if self._staging is not None:
-            swap_in(self._staging, Path(self._site_dir), background=self.serve_errors is not None)
+            site = Path(self._site_dir)
+            if self._background is not None:
+                with self._background.swapping():
+                    swap_in(self._staging, site, background=True)
+            else:
+                swap_in(self._staging, site)
             self._staging = None
+            if deferred:
+                self._background.refresh(site, search_cache)
         self._finish()  # site_dir, and the collector's thresholds (also when nothing was staged)
         render, self._render = self._render, None
         if render is not None:

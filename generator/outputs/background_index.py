@@ -1,0 +1,122 @@
+"""The search index of ``mkdocs serve``: brought up to date after the reload, not before it.
+
+Under ``mkdocs serve`` a reload should follow an edit within a second or two, while Pagefind
+needs seconds for even one shard (:mod:`generator.outputs.search_index`). So a rebuild under
+serve does not wait for it:
+
+1. :meth:`BackgroundIndex.carry_over` links the served site's search bundle into the new build
+   (as it was: it indexes the pages before the edit), so the new site is complete at once;
+2. the new site is swapped in and the browser reloads;
+3. :meth:`BackgroundIndex.refresh` then indexes the new pages in a thread (re-indexing only the
+   shards whose pages changed) into a folder beside the site, and moves the new bundle into the
+   served site, unless a newer build was swapped in meanwhile (then its own refresh will do).
+
+``mkdocs build`` never uses this: a built site is always indexed before it is published.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from generator.outputs.search_index import BUNDLE_DIR, SearchIndexError, index_site
+
+log = logging.getLogger("mkdocs.plugins.companion")
+
+
+class BackgroundIndex:
+    """The search index of the site ``mkdocs serve`` shows, kept up to date behind the reloads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._thread: threading.Thread | None = None
+
+    def carry_over(self, served: Path, staging: Path) -> bool:
+        """Link the served site's search bundle into ``staging``; False if it has none."""
+        with self._lock:
+            bundle = served / BUNDLE_DIR
+            if not (bundle / "pagefind.js").is_file():
+                return False
+            _link_tree(bundle, staging / BUNDLE_DIR)
+            return True
+
+    @contextmanager
+    def swapping(self) -> Iterator[None]:
+        """Hold while a new build replaces the served site: a refresh begun before it is dropped."""
+        with self._lock:
+            self._generation += 1
+            yield
+
+    def refresh(self, served: Path, cache: Path | None) -> threading.Thread:
+        """Index the pages of ``served`` in a thread and put the new bundle in place when done."""
+        with self._lock:
+            generation = self._generation
+        thread = threading.Thread(target=self._refresh, args=(served, cache, generation),
+                                  name="companion search index", daemon=True)
+        self._thread = thread
+        thread.start()
+        return thread
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the latest refresh to end (for tests and for a clean shutdown)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _refresh(self, served: Path, cache: Path | None, generation: int) -> None:
+        try:
+            work = Path(tempfile.mkdtemp(prefix=f".{served.name}.search-", dir=served.parent))
+        except OSError as error:
+            log.warning(f"companion: search index not brought up to date ({error})")
+            return
+        try:
+            _link_pages(served, work)
+            report = index_site(work, served, cache)
+            with self._lock:
+                if generation != self._generation:
+                    return  # a newer build is being made or was swapped in: its own refresh follows
+                old = work / f"{BUNDLE_DIR}.old"
+                os.rename(served / BUNDLE_DIR, old)
+                os.rename(work / BUNDLE_DIR, served / BUNDLE_DIR)
+            log.info(f"companion: {report} (after the reload)")
+        except (OSError, SearchIndexError) as error:
+            log.warning(f"companion: search index not brought up to date: {error}")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _link_pages(site: Path, into: Path) -> None:
+    """Hard links (copies where links fail) in ``into`` to every HTML page of ``site``, by path."""
+    for page in site.rglob("*.html"):
+        relative = page.relative_to(site)
+        if relative.parts[0] == BUNDLE_DIR:
+            continue
+        target = into / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link(page, target)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` as a tree of hard links (copies where links fail) to the files of ``source``."""
+    for folder, _, names in os.walk(source):
+        here = Path(folder)
+        there = target / here.relative_to(source)
+        there.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            _link(here / name, there / name)
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+__all__ = ["BackgroundIndex"]
