@@ -34,7 +34,7 @@ import jinja2
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
@@ -198,7 +198,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         ) if edition else None
         if self._render is not None and self._render.active and self._nav is not None:
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
-            self._render.choose(self._nav, files, config)
+            # A failed build under serve marks every page with its errors: no page is kept as it was.
+            self._render.choose(self._nav, files, config,
+                                keep=self.serve_errors is None or self.serve_errors.banner is None)
         return env
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -346,11 +348,19 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         atexit.unregister(self._finish)
 
     @event_priority(100)  # first: the template's output, before any other plugin changes it
-    def on_post_page(self, output: str, *, page, config) -> str:
+    def _first_post_page(self, output: str, *, page, config) -> str:
         published = self.serve_errors.decorate(output) if self.serve_errors is not None else output
         if self._render is not None:
             self._render.built(page, output, published)
         return published
+
+    @event_priority(-100)  # last: what MkDocs is about to write
+    def _last_post_page(self, output: str, *, page, config) -> str:
+        if self._render is not None:
+            self._render.written(page, output)
+        return output
+
+    on_post_page = CombinedEvent(_first_post_page, _last_post_page)
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         if self.serve_errors is None or not template_name.endswith(".html"):  # not sitemap.xml

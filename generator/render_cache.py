@@ -410,6 +410,7 @@ class RenderCache:
         """The pages whose previous HTML this build uses (linked into the new site), with its SHA-256."""
         self.converted = 0
         self._quiet = _QuietSkips(self.kept)
+        self._site_dir = Path()
         self._build_log = logging.getLogger("mkdocs.commands.build")
 
     # stage 1: Markdown to HTML
@@ -527,8 +528,9 @@ class RenderCache:
 
     # stage 2: the theme's template
 
-    def choose(self, nav: Navigation, files: Files, config: Any) -> None:
-        """``on_env``: link the kept pages' previous HTML into the new site; convert the others now."""
+    def choose(self, nav: Navigation, files: Files, config: Any, keep: bool = True) -> None:
+        """``on_env``: link the kept pages' previous HTML into the new site; convert the others now
+        (all of them when not ``keep``: ``mkdocs serve`` marking every page with a failed build's errors)."""
         shape = _nav_shape(nav)
         static = tuple(str(t) for t in getattr(config.theme, "static_templates", ()))
         if _templates_read_all_pages(tuple(str(d) for d in getattr(config.theme, "dirs", [])), static,
@@ -543,7 +545,7 @@ class RenderCache:
             record["page"] = _digest(record["key"], nav_key, page.title, page.url, page.canonical_url,
                                      page.edit_url, [page.meta.get("template")])
             old = self._old.get(uri)
-            if (uri in self._kept_source and old is not None and old["page"] == record["page"]
+            if (keep and uri in self._kept_source and old is not None and old["page"] == record["page"]
                     and self._link_previous(file.dest_uri, old["html"], Path(config.site_dir))):
                 self.kept[uri] = record["html"] = old["html"]
                 page.meta["template"] = CACHED_TEMPLATE
@@ -551,6 +553,23 @@ class RenderCache:
                 self.convert(page, config, files)
         if self.kept:
             self._build_log.addFilter(self._quiet)
+        self._site_dir = Path(config.site_dir)
+
+    def written(self, page: Page, output: str) -> None:
+        """``on_post_page``, last: a kept page that some hook gave content after all is not kept.
+
+        Its linked file is removed before MkDocs writes the page, so that the write cannot go
+        through the link into the previous site's file.
+        """
+        uri = page.file.src_uri
+        if uri not in self.kept or not output.strip():
+            return
+        del self.kept[uri]
+        self._new[uri]["html"] = None
+        try:
+            (self._site_dir / page.file.dest_uri).unlink()
+        except OSError:
+            pass
 
     def _link_previous(self, dest: str, digest: Any, site_dir: Path) -> bool:
         """Put the previous site's file at ``dest`` into ``site_dir`` if its SHA-256 is ``digest``.
