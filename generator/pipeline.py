@@ -345,7 +345,8 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
     def entry_page(entry: Entry) -> str:
         if uncached(entry.type):
             return renderer.entry_page(entry)
-        own = (updated.get(entry.path), [page_citations.html(entry, style) for style in page_citations.styles],
+        own = (updated.get(entry.path),
+               [page_citations.formatted_text(entry, style) for style in page_citations.styles],
                page_citations.bibtex(entry))
         key = PageCache.page_key(site_key, entry.page_path,
                                  ((i, digests[e.path]) for i, e in neighbourhood(entry, site).items()), own)
