@@ -107,9 +107,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         """This build's kept pages (:mod:`generator.render_cache`), from ``on_pre_build``."""
         self._generated: frozenset[str] = frozenset()
         self._collector: tuple[int, ...] | None = None
+        """The garbage collector's thresholds before this build (see :meth:`_relax_collector`)."""
         self._background: BackgroundIndex | None = None
         """Under ``mkdocs serve``: the search index, brought up to date after each reload."""
-        """The garbage collector's thresholds before this build (see :meth:`_relax_collector`)."""
         self._nav = None
 
     def _project(self, config) -> ProjectConfig:
