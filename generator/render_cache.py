@@ -66,7 +66,7 @@ from generator.render.cache_files import write_atomically
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the file layout or the make-up of a key changes."""
 
 SAFE_PLUGINS = frozenset({"companion", "mkdocstrings", "autorefs"})
@@ -345,7 +345,7 @@ def _valid(record: Any) -> bool:
                     isinstance(k, str) and isinstance(v, dict)
                     and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
                     for k, v in record["links"].items())))
-                and isinstance(record["lookups"], list)  # its items are checked as they are compared
+                and isinstance(record["lookups"], list)  # numbers into the file's table: see _resolved
                 and isinstance(record["autorefs"], list) and all(
                     isinstance(x, list) and len(x) == 4 and isinstance(x[0], str)
                     and all(v is None or isinstance(v, str) for v in x[1:3]) and isinstance(x[3], bool)
@@ -356,6 +356,27 @@ def _valid(record: Any) -> bool:
         return False
 
 
+def _lookup_table(stored: Any) -> list[tuple[str, str | None, bool]] | None:
+    """The file's table of distinct lookups (``[path, url | None, excluded]``), or ``None`` if damaged."""
+    if not isinstance(stored, list):
+        return None
+    table = []
+    for item in stored:
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                and (item[1] is None or isinstance(item[1], str)) and isinstance(item[2], bool)):
+            return None
+        table.append((item[0], item[1], item[2]))
+    return table
+
+
+def _resolved(record: dict[str, Any], table: list[tuple[str, str | None, bool]]) -> dict[str, Any] | None:
+    """``record`` with its lookups taken from ``table`` by number (``None`` if a number is not in it)."""
+    numbers = record["lookups"]
+    if not all(type(n) is int and 0 <= n < len(table) for n in numbers):
+        return None
+    return {**record, "lookups": [table[n] for n in numbers]}
+
+
 def read_records(path: Path) -> tuple[dict[str, str] | None, dict[str, dict[str, Any]]]:
     """The stamp and the records of a cache file (``None`` and nothing if missing or damaged)."""
     try:
@@ -364,10 +385,15 @@ def read_records(path: Path) -> tuple[dict[str, str] | None, dict[str, dict[str,
         return None, {}
     if not isinstance(stored, dict) or stored.get("format") != FORMAT:
         return None, {}
-    stamp, pages = stored.get("stamp"), stored.get("pages")
-    if not isinstance(stamp, dict) or not all(isinstance(v, str) for v in stamp.values()) or not isinstance(pages, dict):
+    stamp, pages, table = stored.get("stamp"), stored.get("pages"), _lookup_table(stored.get("lookups"))
+    if (not isinstance(stamp, dict) or not all(isinstance(v, str) for v in stamp.values()) or not isinstance(pages, dict)
+            or table is None):
         return None, {}
-    return stamp, {uri: record for uri, record in pages.items() if isinstance(uri, str) and _valid(record)}
+    records = {}
+    for uri, record in pages.items():
+        if isinstance(uri, str) and _valid(record) and (resolved := _resolved(record, table)) is not None:
+            records[uri] = resolved
+    return stamp, records
 
 
 class RenderCache:
@@ -446,8 +472,8 @@ class RenderCache:
         page.render = lambda config, files: self._restore_render(page, record, files)  # type: ignore[method-assign]
 
     def _same_answers(self, lookups: list[Any]) -> bool:
-        """Whether every lookup a page's conversion made gives the same answer now (a stored
-        lookup of any other shape than ``[path, url | None, excluded]`` is a miss)."""
+        """Whether every lookup a page's conversion made (``(path, url | None, excluded)``, as
+        :func:`read_records` checked them) gives the same answer now."""
         assert self.files is not None
         find = self.files.src_uris.get  # the recorded paths are normalised already; records nothing
         answers = self._answers  # pages share most of their lookups: each path is answered once
@@ -624,9 +650,18 @@ class RenderCache:
             record["html"] = None
 
     def save(self) -> None:
-        """Keep this build's records (after the site was published)."""
-        pages = {uri: record for uri, record in self._new.items() if "offset" in record}
-        data = {"format": FORMAT, "stamp": self.stamp, "pages": pages}
+        """Keep this build's records (after the site was published).
+
+        Pages share most of their lookups (16,000 distinct among 496,000 at N = 10,000), so the
+        file lists each distinct lookup once and a record refers to them by number.
+        """
+        table: dict[tuple[Any, ...], int] = {}
+        pages = {}
+        for uri, record in self._new.items():
+            if "offset" in record:
+                numbers = [table.setdefault(tuple(lookup), len(table)) for lookup in record["lookups"]]
+                pages[uri] = {**record, "lookups": numbers}
+        data = {"format": FORMAT, "stamp": self.stamp, "lookups": [list(lookup) for lookup in table], "pages": pages}
         write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
     def summary(self, total: int) -> str:

@@ -182,6 +182,10 @@ HOSTILE: dict[str, Callable[[Path, Path], None]] = {
     "records of the wrong shape": lambda cache, m: cache.write_bytes(_records(cache, lambda r: {**r, "toc": "x",
                                                                                                "lookups": 7})),
     "records not objects": lambda cache, m: cache.write_bytes(_records(cache, lambda r: [r])),
+    "lookups out of the table": lambda cache, m: cache.write_bytes(_records(cache, lambda r: {
+        **r, "lookups": [*r["lookups"], 10**6]})),
+    "a damaged lookup table": lambda cache, m: cache.write_text(json.dumps({**json.loads(cache.read_text()),
+                                                                            "lookups": [["x", 7, "no"]]})),
     "another format": lambda cache, m: cache.write_text(json.dumps({**json.loads(cache.read_text()), "format": 99})),
     "a forged key": lambda cache, m: cache.write_bytes(_records(cache, _forge_title)),
     "forged HTML digests": lambda cache, m: cache.write_bytes(_records(cache, lambda r: {**r, "html": "0" * 64})),
@@ -219,7 +223,8 @@ def test_a_damaged_or_forged_render_cache_is_ignored(damage: str, hostile_base, 
     assert not marker.exists(), "the render cache ran code"
     assert tree_hash(root / "site") == clean
     result = outcome(log)
-    if damage in ("a forged key", "forged HTML digests", "records not objects", "records of the wrong shape"):
+    if damage in ("a forged key", "forged HTML digests", "records not objects", "records of the wrong shape",
+                  "lookups out of the table"):
         assert isinstance(result, tuple) and result[0] == 0, result
     else:
         assert result == "no render cache yet (.cache/render.json)", result
