@@ -372,9 +372,9 @@ def _lookup_table(stored: Any) -> list[tuple[str, str | None, bool]] | None:
 def _resolved(record: dict[str, Any], table: list[tuple[str, str | None, bool]]) -> dict[str, Any] | None:
     """``record`` with its lookups taken from ``table`` by number (``None`` if a number is not in it)."""
     numbers = record["lookups"]
-    if not all(type(n) is int and 0 <= n < len(table) for n in numbers):
+    if numbers and (set(map(type, numbers)) != {int} or min(numbers) < 0 or max(numbers) >= len(table)):
         return None
-    return {**record, "lookups": [table[n] for n in numbers]}
+    return {**record, "lookups": list(map(table.__getitem__, numbers))}
 
 
 def read_records(path: Path) -> tuple[dict[str, str] | None, dict[str, dict[str, Any]]]:
