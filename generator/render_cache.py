@@ -47,9 +47,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import shutil
 import sys
 from functools import lru_cache
 from importlib import metadata
@@ -62,6 +60,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator.load.entry_cache import fingerprint as generator_fingerprint
+from generator.publish.site_swap import link_or_copy
 from generator.render.cache_files import write_atomically
 
 log = logging.getLogger("mkdocs.plugins.companion")
@@ -607,12 +606,9 @@ class RenderCache:
         source, target = self.previous_site / dest, site_dir / dest
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:
-                if not source.is_file():
-                    return False
-                shutil.copyfile(source, target)
+            if not source.is_file():
+                return False
+            link_or_copy(source, target)
             if hashlib.sha256(target.read_bytes()).hexdigest() == digest:
                 return True
         except OSError:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterator
 
 from generator.outputs.search_index import BUNDLE_DIR, SearchIndexError, index_site
+from generator.publish.site_swap import link_or_copy
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
@@ -99,7 +100,7 @@ def _link_pages(site: Path, into: Path) -> None:
             continue
         target = into / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link(page, target)
+        link_or_copy(page, target)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -109,14 +110,7 @@ def _link_tree(source: Path, target: Path) -> None:
         there = target / here.relative_to(source)
         there.mkdir(parents=True, exist_ok=True)
         for name in names:
-            _link(here / name, there / name)
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+            link_or_copy(here / name, there / name)
 
 
 __all__ = ["BackgroundIndex"]

@@ -41,6 +41,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.publish.site_swap import link_or_copy
+
 BUNDLE_DIR = "pagefind"
 """Where the index goes, relative to the site root (the search script's ``data-bundle``)."""
 
@@ -269,14 +271,7 @@ def _copy_files(source_site: Path | None, site_dir: Path, files: dict[str, str])
     for path in files:
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link(source_site / path, target)
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+        link_or_copy(source_site / path, target)
 
 
 def _index_shard(site_dir: Path, shard: int, pages: list[tuple[str, str]]) -> int:
@@ -286,7 +281,7 @@ def _index_shard(site_dir: Path, shard: int, pages: list[tuple[str, str]]) -> in
         for path, _ in pages:
             target = Path(folder) / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link(site_dir / path, target)
+            link_or_copy(site_dir / path, target)
         _run_pagefind(pagefind_command(Path(folder), output=output), output)
     if shard != 0:
         for item in output.iterdir():

@@ -112,9 +112,17 @@ def swap_in(staging: Path, site: Path, *, background: bool = False) -> None:
         _remove(previous)
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (a copy where links fail: another file system, say)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def discard(staging: Path) -> None:
     """Delete a build that will not be published."""
     _remove(Path(staging))
 
 
-__all__ = ["discard", "recover", "staging_folder", "swap_in"]
+__all__ = ["discard", "link_or_copy", "recover", "staging_folder", "swap_in"]

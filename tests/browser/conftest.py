@@ -9,6 +9,7 @@ Set ``COMPANION_SITE_DIR`` to an already-built site to skip the build while work
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -80,10 +81,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(site_dir: Path) -> Iterator[str]:
-    """The built site served by Python's http.server on a free port of 127.0.0.1, for the whole session."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` served by Python's http.server on a free port of 127.0.0.1: its address, while open."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -93,6 +94,13 @@ def base_url(site_dir: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1 (:func:`serving`), for the whole session."""
+    with serving(site_dir) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- the browser

@@ -8,12 +8,9 @@ comes first for its name.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import shutil
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 from urllib.parse import urlsplit
@@ -22,6 +19,7 @@ import pytest
 from playwright.sync_api import Response
 
 from generator.outputs.search_index import BUNDLE_DIR, MANIFEST, index_site, shard_of
+from conftest import serving
 from test_reader_search import open_search, search
 
 if TYPE_CHECKING:
@@ -29,17 +27,6 @@ if TYPE_CHECKING:
 
 PER_SHARD = 100
 """Pages a shard: the real site's some 400 searchable pages make four or five shards."""
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
-        pass
-
-
-def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
 
 
 @pytest.fixture(scope="module")
@@ -55,23 +42,15 @@ def sharded_site(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="module")
 def base_url(sharded_site: Path) -> Iterator[str]:
     """Here the readers (``new_reader``) read the sharded copy."""
-    server, url = _serve(sharded_site)
-    try:
+    with serving(sharded_site) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
 def one_shard_url(site_dir: Path) -> Iterator[str]:
     """The real site as built (one shard), to compare with."""
-    server, url = _serve(site_dir)
-    try:
+    with serving(site_dir) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def shards(sharded_site: Path) -> int:
