@@ -37,7 +37,6 @@ class BackgroundIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation = 0
-        self._thread: threading.Thread | None = None
 
     def carry_over(self, served: Path, staging: Path) -> bool:
         """Link the served site's search bundle into ``staging``; False if it has none."""
@@ -55,20 +54,12 @@ class BackgroundIndex:
             self._generation += 1
             yield
 
-    def refresh(self, served: Path, cache: Path | None) -> threading.Thread:
+    def refresh(self, served: Path, cache: Path | None) -> None:
         """Index the pages of ``served`` in a thread and put the new bundle in place when done."""
         with self._lock:
             generation = self._generation
-        thread = threading.Thread(target=self._refresh, args=(served, cache, generation),
-                                  name="companion search index", daemon=True)
-        self._thread = thread
-        thread.start()
-        return thread
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Wait for the latest refresh to end (for tests and for a clean shutdown)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        threading.Thread(target=self._refresh, args=(served, cache, generation), name="companion search index",
+                         daemon=True).start()
 
     def _refresh(self, served: Path, cache: Path | None, generation: int) -> None:
         try:
