@@ -289,7 +289,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
                     and self._background.carry_over(previous, Path(config.site_dir)))
         if not deferred:
             try:
-                search = index_site(Path(config.site_dir), previous, search_cache, fresh=self._dirty)
+                search = index_site(Path(config.site_dir), previous, search_cache, fresh=self._dirty,
+                                    known=self._render.kept_files if self._render is not None else None)
             except SearchIndexError as error:
                 raise Abort(str(error)) from None
             log.info(f"companion: {search}")

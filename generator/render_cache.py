@@ -433,6 +433,8 @@ class RenderCache:
         self._kept_source: set[str] = set()
         self.kept: dict[str, str] = {}
         """The pages whose previous HTML this build uses (linked into the new site), with its SHA-256."""
+        self.kept_files: dict[str, str] = {}
+        """The same pages' files, by their path in the site, with the SHA-256 checked after linking."""
         self.converted = 0
         self._quiet = _QuietSkips(self.kept)
         self._site_dir = Path()
@@ -573,6 +575,7 @@ class RenderCache:
             if (keep and uri in self._kept_source and old is not None and old["page"] == record["page"]
                     and self._link_previous(file.dest_uri, old["html"], Path(config.site_dir))):
                 self.kept[uri] = record["html"] = old["html"]
+                self.kept_files[file.dest_uri] = old["html"]
                 page.meta["template"] = CACHED_TEMPLATE
             elif uri in self._kept_source:
                 self.convert(page, config, files)
@@ -590,6 +593,7 @@ class RenderCache:
         if uri not in self.kept or not output.strip():
             return
         del self.kept[uri]
+        self.kept_files.pop(page.file.dest_uri, None)
         self._new[uri]["html"] = None
         try:
             (self._site_dir / page.file.dest_uri).unlink()

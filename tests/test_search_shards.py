@@ -213,3 +213,40 @@ def test_no_shard_is_empty(tmp_path: Path) -> None:
     folders = [site / shard_folder(n) for n in range(report.shards)]
     counts = [len(list((folder / "fragment").glob("*.pf_fragment"))) for folder in folders]
     assert all(counts) and sum(counts) == 5, counts
+
+
+def test_pages_the_caller_checked_are_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``known`` hashes (a kept page, checked after linking) spare reading a page the previous index
+    held with that hash; a page it did not hold (marked excluded, or changed) is read as before."""
+    from generator.outputs.search_index import EXCLUDE_MARK
+
+    previous = _small_site(tmp_path / "previous", 8)
+    excluded = previous / "page-7" / "index.html"
+    excluded.write_text(excluded.read_text(encoding="utf-8").replace("<head>", f"<head>{EXCLUDE_MARK}"),
+                        encoding="utf-8")
+    cache = tmp_path / "search-index.json"
+    index_site(previous, cache=cache, per_shard=4)
+    site = tmp_path / "site"
+    shutil.copytree(previous, site, ignore=shutil.ignore_patterns("pagefind"))
+    (site / "page-3" / "index.html").write_text("<html><body><article class='md-content__inner'><h1>Changed</h1>"
+                                               "</article></body></html>", encoding="utf-8")
+    known = {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in site.glob("page-*/index.html")}  # what a caller that has just checked them knows
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def reading(path: Path) -> bytes:
+        if path.suffix == ".html":
+            read.append(path.relative_to(site).as_posix())
+        return original(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    report = index_site(site, previous, cache, per_shard=4, known=known)
+    monkeypatch.undo()
+    # Read: the changed page (its hash was not indexed before) and the excluded one (never indexed).
+    assert sorted(read) == ["page-3/index.html", "page-7/index.html"], read
+    expected = tmp_path / "expected"
+    shutil.copytree(site, expected, ignore=shutil.ignore_patterns("pagefind"))
+    index_site(expected, per_shard=4)
+    assert tree_hash(site / "pagefind") == tree_hash(expected / "pagefind")
+    assert report.indexed >= 1

@@ -40,6 +40,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from generator.publish.site_swap import link_or_copy
 
@@ -66,7 +67,7 @@ PARALLEL = 2
 ROOT_SELECTOR = "article.md-content__inner"
 EXCLUDE_SELECTORS = ("[data-search-exclude]", ".headerlink")
 TIMEOUT_SECONDS = 1800
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 _SHARD_FOLDER = re.compile(r"shard-[1-9][0-9]*")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -128,18 +129,25 @@ def shard_folder(shard: int) -> str:
 
 
 def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None = None,
-               fresh: bool = False, per_shard: int | None = None) -> IndexReport:
+               fresh: bool = False, per_shard: int | None = None, known: Mapping[str, str] | None = None,
+               ) -> IndexReport:
     """Replace ``site_dir/pagefind/`` with an index of the HTML pages in ``site_dir``.
 
     ``previous`` is the site this build replaces and ``cache`` the record of its shards (both
     optional): a shard whose inputs did not change is taken from ``previous`` instead of being
     indexed, unless ``fresh``. The record of this build's shards is written to ``cache``.
-    ``per_shard`` replaces :func:`shard_pages`.
+    ``per_shard`` replaces :func:`shard_pages`. ``known`` gives the SHA-256 of pages the caller
+    has just checked in ``site_dir`` (by site path): such a page, if the cache's record shows
+    it searchable with that hash, is not read again.
     """
     bundle = site_dir / BUNDLE_DIR
     if bundle.exists():
         shutil.rmtree(bundle)  # Pagefind adds files but never removes the previous build's chunks
-    pages = _readers_pages(site_dir)
+    records, reason = _previous_records(cache, previous, fresh)
+    indexed_before = {(path, digest) for record in records or () if isinstance(record, dict)
+                      for path, digest in _page_list(record.get("pages"))}
+    pages = _readers_pages(site_dir, {path: digest for path, digest in (known or {}).items()
+                                      if (path, digest) in indexed_before})
     shards = shard_count(len(pages), per_shard or shard_pages())
     members = _split(pages, shards)
     while shards > 1 and not all(members):  # Pagefind fails on no pages; only with a few pages a shard
@@ -150,7 +158,8 @@ def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None 
     inputs = [_digest({"pagefind": version, "command": command, "shards": shards, "shard": shard,
                        "pages": members[shard]}) for shard in range(shards)]
 
-    records, reason = _previous_records(cache, previous, shards, fresh)
+    if records is not None and len(records) != shards:
+        records, reason = None, f"the number of shards changed from {len(records)} to {shards}"
     outputs: dict[int, dict[str, str]] = {}
     for shard in range(shards):
         files = _reusable(records[shard] if records else None, inputs[shard], previous, shard)
@@ -164,7 +173,7 @@ def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None 
     (bundle / MANIFEST).write_text(json.dumps({"shards": [f"shard-{n}/" for n in range(1, shards)]}) + "\n",
                                    encoding="utf-8")
     if cache is not None:
-        _save(cache, [{"inputs": inputs[n], "files": outputs[n]} for n in range(shards)])
+        _save(cache, [{"inputs": inputs[n], "files": outputs[n], "pages": members[n]} for n in range(shards)])
     if len(todo) < shards:
         reason = ""
     return IndexReport(shards=shards, indexed=len(todo), reason=reason)
@@ -177,15 +186,36 @@ def _split(pages: list[tuple[str, str]], shards: int) -> list[list[tuple[str, st
     return members
 
 
-def _readers_pages(site_dir: Path) -> list[tuple[str, str]]:
-    """The HTML pages readers search (not those marked excluded), as (site path, SHA-256), sorted."""
+def _readers_pages(site_dir: Path, searchable: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The HTML pages readers search (not those marked excluded), as (site path, SHA-256), sorted.
+
+    ``searchable`` holds pages known to be searchable, with their SHA-256: those are not read.
+    """
     mark = EXCLUDE_MARK.encode("ascii")
     pages = []
     for page in site_dir.rglob("*.html"):
+        path = page.relative_to(site_dir).as_posix()
+        digest = searchable.get(path)
+        if digest is not None:
+            pages.append((path, digest))
+            continue
         data = page.read_bytes()
         if mark not in data:
-            pages.append((page.relative_to(site_dir).as_posix(), hashlib.sha256(data).hexdigest()))
+            pages.append((path, hashlib.sha256(data).hexdigest()))
     return sorted(pages)
+
+
+def _page_list(value: object) -> list[tuple[str, str]]:
+    """A cache record's list of indexed pages, as (path, SHA-256); nothing if it is not one."""
+    if not isinstance(value, list):
+        return []
+    pages = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], str)
+                and _SHA256.fullmatch(item[1])):
+            return []
+        pages.append((item[0], item[1]))
+    return pages
 
 
 def _digest(inputs: object) -> str:
@@ -205,8 +235,7 @@ def _pagefind_version() -> str:
     return run.stdout.strip()
 
 
-def _previous_records(cache: Path | None, previous: Path | None, shards: int,
-                      fresh: bool) -> tuple[list[object] | None, str]:
+def _previous_records(cache: Path | None, previous: Path | None, fresh: bool) -> tuple[list[object] | None, str]:
     """The cache's record of each shard of the previous build, or None and why every shard is indexed."""
     if fresh:
         return None, "a --dirty build"
@@ -222,8 +251,6 @@ def _previous_records(cache: Path | None, previous: Path | None, shards: int,
         return None, f"{cache.name} is not a readable search index cache"
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("shards"), list):
         return None, f"{cache.name} is not a search index cache of this version"
-    if len(data["shards"]) != shards:
-        return None, f"the number of shards changed from {len(data['shards'])} to {shards}"
     return data["shards"], ""
 
 
