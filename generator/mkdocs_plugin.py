@@ -47,7 +47,9 @@ from generator.diagnostics import Diagnostics
 from generator.pipeline import DEFAULT_STYLES, ProjectConfig, build
 from generator.schema.declare import TYPES_FILE, load_schema
 from generator.publish.site_swap import discard, staging_folder, swap_in
-from generator.render_cache import CACHED_TEMPLATE, SAFE_PLUGINS, RenderCache, build_stamp, listen_to_autorefs
+from generator.render_cache import (
+    CACHED_TEMPLATE, SAFE_PLUGINS, RenderCache, build_stamp, listen_to_autorefs, listen_to_mkdocstrings, pure_extensions,
+)
 from generator.serve_errors import ServeErrors
 from generator.site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
 from generator.outputs.search_index import SearchIndexError, index_site
@@ -106,6 +108,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         self._render: RenderCache | None = None
         """This build's kept pages (:mod:`generator.render_cache`), from ``on_pre_build``."""
         self._generated: frozenset[str] = frozenset()
+        self._keep_hand_written = False
+        """Whether hand-written pages may be kept too (every Markdown extension reads only the page)."""
         self._collector: tuple[int, ...] | None = None
         """The garbage collector's thresholds before this build (see :meth:`_relax_collector`)."""
         self._background: BackgroundIndex | None = None
@@ -160,10 +164,14 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         autorefs = config.plugins.get("autorefs")
         if autorefs is not None and not hasattr(autorefs, "companion_listening"):
             listen_to_autorefs(autorefs)
+        handlers = _mkdocstrings_handlers(config)
+        if handlers is not None and not hasattr(handlers, "companion_listening"):
+            listen_to_mkdocstrings(handlers)
+        self._keep_hand_written = pure_extensions(config)
         stamp = build_stamp(config, leave_out=[root / self.config.overrides_dir],
                             date=os.environ.get("SOURCE_DATE_EPOCH", ""))
         previous = Path(self._site_dir) if self._staging is not None else None
-        return RenderCache(root / self.config.render_cache, stamp, previous, autorefs, refuse)
+        return RenderCache(root / self.config.render_cache, stamp, previous, autorefs, refuse, handlers)
 
     @event_priority(100)
     def on_config(self, config):
@@ -242,7 +250,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     @event_priority(100)  # first: a kept page's conversion is replaced before anything reads it
     def on_pre_page(self, page, *, config, files):
-        if self._render is not None and self._render.active and page.file.src_uri in self._generated:
+        if self._render is not None and self._render.active and (
+                page.file.src_uri in self._generated or (self._keep_hand_written and not page.file.generated_by)):
             self._render.before(page, files)
         return page
 
@@ -310,7 +319,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         render, self._render = self._render, None
         if render is not None:
             render.close()
-            log.info(f"companion: {render.summary(len(self._generated))}")
+            log.info(f"companion: {render.summary()}")
             if render.active:
                 render.save()
 
@@ -402,6 +411,17 @@ def _keep_serving_after_failed_rebuilds(server) -> None:
             raise
 
     server.builder = builder
+
+
+def _mkdocstrings_handlers(config) -> object | None:
+    """mkdocstrings' handlers (its plugin's ``handlers``), if the plugin is in use and set up."""
+    plugin = config.plugins.get("mkdocstrings")
+    if plugin is None:
+        return None
+    try:
+        return plugin.handlers
+    except Exception:  # noqa: BLE001 - mkdocstrings raises if it was not configured; then nothing is replayed
+        return None
 
 
 def _build_date() -> _dt.date | None:

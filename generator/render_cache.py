@@ -24,10 +24,13 @@ steps for the pages the generator writes, in two stages, each with its own key:
    the navigation and link checks see it), and Pagefind reads the linked file.
    A stage-1 hit whose stage 2 misses is converted after all (:meth:`RenderCache.convert`).
 
-Only pages that converted without any log message (no broken link, no excluded target), that
-hold no mkdocs-autorefs cross-reference (those are resolved against every page later) and
-whose every ``on_post_page`` left them unchanged are kept. Hand-written pages of ``docs/`` are
-never kept (they may use mkdocstrings or any extension that reads other files).
+Only pages that converted without any log message (no broken link, no excluded target) and
+whose every ``on_post_page`` left them unchanged are kept. A page with mkdocs-autorefs
+cross-references (resolved against every page after the conversion) is kept only while each of
+them resolves to the address and title it did. Hand-written pages of ``docs/`` are kept only when
+every Markdown extension in use is known to read nothing but the page (:data:`PURE_EXTENSIONS`),
+and a page documented with mkdocstrings only while every Python file its handler loaded is
+unchanged; its objects (the inventory, ``objects.inv``) are registered again, as its anchors are.
 
 Anything the keys cannot see makes the whole build render every page, with the reason logged:
 no cache yet, the generator's code or any installed library changed, ``mkdocs.yml`` or the
@@ -38,8 +41,8 @@ resolved settings changed (``mkdocs serve`` changes ``site_url``, so switching b
 
 The cache is one JSON file (``.cache/render.json``), read as if anyone could have written it:
 JSON cannot run code, and a record of the wrong shape is a miss. It holds no HTML; a forged
-record can still give a page a forged title or meta, which is why CI restores caches only from
-the default branch (``.github/workflows/deploy.yml``).
+record can still give a page a forged title or meta (or ``objects.inv`` a forged entry), which
+is why CI restores caches only from the default branch (``.github/workflows/deploy.yml``).
 """
 
 from __future__ import annotations
@@ -49,10 +52,11 @@ import json
 import logging
 import re
 import sys
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path, PurePath
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
@@ -65,7 +69,7 @@ from generator.render.cache_files import write_atomically
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
-FORMAT = 3
+FORMAT = 4
 """Bump when the file layout or the make-up of a key changes."""
 
 SAFE_PLUGINS = frozenset({"companion", "mkdocstrings", "autorefs"})
@@ -77,7 +81,24 @@ CACHED_TEMPLATE = "companion-kept-page.html"
 _SKIPPED = "Page skipped: '"
 """How MkDocs (``_build_page``) starts its notice that a page rendered empty and was not written."""
 
-_AUTOREFS_MARKS = ("<autoref", "data-autorefs-")
+_AUTOREF = re.compile(r'<autoref\s[^>]*?\bidentifier="([^"]*)"')
+"""An mkdocs-autorefs cross-reference in converted HTML (resolved in autorefs' ``on_env``)."""
+_LEGACY_AUTOREF = "data-autorefs-"
+"""The older form of a cross-reference (``<span data-autorefs-identifier=…>``): such a page is never kept."""
+_BACKLINKS = "<backlinks"
+"""Where mkdocstrings shows the pages that link to an object (gathered from every page's
+cross-references): such a page is never kept, and while one is built no page with cross-references is."""
+
+PURE_EXTENSIONS = frozenset({
+    "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html", "meta", "nl2br",
+    "sane_lists", "smarty", "tables", "toc", "wikilinks", "codehilite", "legacy_attrs", "legacy_em",
+    "pymdownx.betterem", "pymdownx.caret", "pymdownx.critic", "pymdownx.details", "pymdownx.emoji",
+    "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.mark", "pymdownx.smartsymbols",
+    "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde",
+})
+"""Markdown extensions whose output depends on the page and the settings alone (not, as
+``pymdownx.snippets`` does, on other files): with only these, and the extensions the safe plugins
+add (:data:`SAFE_PLUGINS`), hand-written pages may be kept."""
 _THEME_SUFFIXES = (".html", ".xml", ".jinja", ".j2", ".js", ".css", ".yml", ".yaml", ".json", ".svg")
 
 
@@ -241,14 +262,18 @@ class _Below(logging.Filter):
 
 
 class _Listening:
-    """While a page converts: its file lookups, its log messages, its anchors given to autorefs."""
+    """While a page converts: its file lookups, its log messages, its anchors given to autorefs, the
+    mkdocstrings handlers it used and the objects it put in their inventory."""
 
-    def __init__(self, files: RecordingFiles, autorefs: Any) -> None:
+    def __init__(self, files: RecordingFiles, autorefs: Any, handlers: Any = None) -> None:
         self.files = files
         self.lookups: list[list[Any]] = []
         self.anchors: list[list[Any]] = []
+        self.handlers: list[str] = []
+        self.inventory: list[list[Any]] = []
         self.messages = _Messages()
         self._autorefs = autorefs
+        self._handlers = handlers
         self._logger = logging.getLogger("mkdocs")
         self._saved_level = self._logger.level
         self._gate: _Below | None = None
@@ -265,6 +290,8 @@ class _Listening:
         logging.getLogger().addHandler(self.messages)
         if self._autorefs is not None:
             self._autorefs.companion_listening = self
+        if self._handlers is not None:
+            self._handlers.companion_listening = self
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -277,6 +304,45 @@ class _Listening:
                 handler.removeFilter(self._gate)
         if self._autorefs is not None:
             self._autorefs.companion_listening = None
+        if self._handlers is not None:
+            self._handlers.companion_listening = None
+
+
+class _Silenced(logging.Filter):
+    """Keeps every log message from the handlers it is added to, counting them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        self.count += 1
+        return False
+
+
+@contextmanager
+def _silenced() -> Iterator[_Silenced]:
+    """Nothing logged in the block reaches MkDocs' handlers (nor counts as a warning in strict mode)."""
+    gate = _Silenced()
+    handlers = [*logging.getLogger("mkdocs").handlers, *logging.getLogger().handlers]
+    for handler in handlers:
+        handler.addFilter(gate)
+    try:
+        yield gate
+    finally:
+        for handler in handlers:
+            handler.removeFilter(gate)
+
+
+def pure_extensions(config: Any) -> bool:
+    """Whether every Markdown extension of ``config`` reads nothing but the page (see :data:`PURE_EXTENSIONS`)."""
+    for extension in config.markdown_extensions:
+        if isinstance(extension, str):
+            if extension.removeprefix("markdown.extensions.") not in PURE_EXTENSIONS:
+                return False
+        elif not type(extension).__module__.startswith(("mkdocstrings.", "mkdocs_autorefs.")):
+            return False
+    return True
 
 
 class _QuietSkips(logging.Filter):
@@ -304,6 +370,58 @@ def listen_to_autorefs(plugin: Any) -> None:
         register(page, identifier, anchor, title=title, primary=primary)
 
     plugin.register_anchor = register_anchor
+
+
+def listen_to_mkdocstrings(handlers: Any) -> None:
+    """Make mkdocstrings' handlers (``plugin.handlers``) tell the listener which handlers a page uses and
+    which objects it registers in the inventory (to replay them when the page is kept)."""
+    get_handler, register = handlers.get_handler, handlers.inventory.register
+    handlers.companion_listening = None
+
+    def get(name: str, handler_config: dict | None = None) -> Any:
+        listening = handlers.companion_listening
+        if listening is not None and name not in listening.handlers:
+            listening.handlers.append(name)
+        return get_handler(name, handler_config)
+
+    def register_item(name: str, domain: str, role: str, uri: str, priority: int = 1,
+                      dispname: str | None = None) -> None:
+        listening = handlers.companion_listening
+        if listening is not None:
+            listening.inventory.append([name, domain, role, uri, priority, dispname])
+        register(name, domain, role, uri, priority, dispname)
+
+    handlers.get_handler = get
+    handlers.inventory.register = register_item
+
+
+def handler_sources(handler: Any) -> dict[str, str] | None:
+    """Every Python file a mkdocstrings handler has loaded, with its SHA-256 (``None`` if unknown:
+    a handler other than mkdocstrings-python's, or one whose modules cannot be listed)."""
+    collection = getattr(handler, "_modules_collection", None)
+    members = getattr(collection, "members", None)
+    if not isinstance(members, dict):
+        return None
+    found: set[str] = set()
+    try:
+        todo = list(members.values())
+        while todo:
+            module = todo.pop()
+            if getattr(module, "is_alias", False):
+                continue
+            paths = module.filepath if isinstance(module.filepath, list) else [module.filepath]
+            found.update(str(path) for path in paths if path is not None)
+            todo.extend(module.modules.values())
+        return {path: _file_sha256(path) for path in sorted(found)}
+    except Exception:  # noqa: BLE001 - griffe's objects, as they are; anything amiss: not kept
+        return None
+
+
+def _file_sha256(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 # -- records -----------------------------------------------------------------------------------
@@ -349,6 +467,16 @@ def _valid(record: Any) -> bool:
                     isinstance(x, list) and len(x) == 4 and isinstance(x[0], str)
                     and all(v is None or isinstance(v, str) for v in x[1:3]) and isinstance(x[3], bool)
                     for x in record["autorefs"])
+                and _is_strings(record["refs"])
+                and (record["resolved"] is None or (isinstance(record["resolved"], list) and all(
+                    isinstance(x, list) and len(x) == 3 and isinstance(x[0], str)
+                    and all(v is None or isinstance(v, str) for v in x[1:]) for x in record["resolved"])))
+                and _is_strings(record["handlers"])
+                and isinstance(record["inventory"], list) and all(
+                    isinstance(x, list) and len(x) == 6 and all(isinstance(v, str) for v in x[:4])
+                    and type(x[4]) is int and (x[5] is None or isinstance(x[5], str)) for x in record["inventory"])
+                and isinstance(record["sources"], dict) and all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in record["sources"].items())
                 and (record["page"] is None or isinstance(record["page"], str))
                 and (record["html"] is None or isinstance(record["html"], str)))
     except (KeyError, TypeError, ValueError):
@@ -404,14 +532,19 @@ class RenderCache:
         previous_site: the site this build replaces (where kept pages' HTML is read), if any.
         autorefs: the mkdocs-autorefs plugin instance, if it is in use.
         refuse: a reason to render every page (logged), or ``None``.
+        handlers: mkdocstrings' handlers (``plugin.handlers``, after :func:`listen_to_mkdocstrings`),
+            if mkdocstrings is in use.
     """
 
     def __init__(self, path: Path, stamp: dict[str, str], previous_site: Path | None, autorefs: Any,
-                 refuse: str | None = None) -> None:
+                 refuse: str | None = None, handlers: Any = None) -> None:
         self.path = path
         self.stamp = stamp
         self.previous_site = previous_site
         self.autorefs = autorefs
+        self.handlers = handlers
+        self._sources: dict[str, str | None] = {}
+        self._backlinks_shown = False
         self.files: RecordingFiles | None = None
         self.active = refuse is None
         """Whether pages are recorded (and kept, if the stamp is unchanged): not under a refusal."""
@@ -436,6 +569,8 @@ class RenderCache:
         self.kept_files: dict[str, str] = {}
         """The same pages' files, by their path in the site, with the SHA-256 checked after linking."""
         self.converted = 0
+        self.considered = 0
+        """Pages that could have been kept (the generator's, and hand-written ones where allowed)."""
         self._quiet = _QuietSkips(self.kept)
         self._site_dir = Path()
         self._build_log = logging.getLogger("mkdocs.commands.build")
@@ -464,8 +599,10 @@ class RenderCache:
             return
         key = self.source_key(page)
         record = self._old.get(uri)
+        self.considered += 1
         self._new[uri] = {"key": key}
-        if record is None or record["key"] != key or not self._same_answers(record["lookups"]):
+        if (record is None or record["key"] != key or not self._same_answers(record["lookups"])
+                or not self._same_sources(record["sources"]) or (record["handlers"] and self.handlers is None)):
             return
         self._new[uri] = dict(record, page=None, html=None)
         self._kept_source.add(uri)
@@ -489,6 +626,15 @@ class RenderCache:
             return False
         return True
 
+    def _same_sources(self, sources: dict[str, str]) -> bool:
+        """Whether every Python file a page's mkdocstrings handler had loaded is as it was."""
+        for path, digest in sources.items():
+            if path not in self._sources:
+                self._sources[path] = _file_sha256(path)
+            if self._sources[path] != digest:
+                return False
+        return True
+
     @staticmethod
     def _restore_source(page: Page, record: dict[str, Any]) -> None:
         page.markdown = page.file.content_string[record["offset"]:]
@@ -508,12 +654,17 @@ class RenderCache:
         if self.autorefs is not None:
             for identifier, anchor, title, primary in record["autorefs"]:
                 self.autorefs.register_anchor(page, identifier, anchor, title=title, primary=primary)
+        if self.handlers is not None:
+            for name in record["handlers"]:
+                self.handlers.get_handler(name)  # a handler seen in the build writes its CSS and inventory
+            for name, domain, role, uri, priority, dispname in record["inventory"]:
+                self.handlers.inventory.register(name, domain, role, uri, priority, dispname)
 
     def converting(self, page: Page) -> None:
         """``on_page_markdown`` (last): a page that is not kept converts now; listen."""
         uri = page.file.src_uri
         if uri in self._new and uri not in self._kept_source and self.files is not None:
-            listening = _Listening(self.files, self.autorefs)
+            listening = _Listening(self.files, self.autorefs, self.handlers)
             self._listening[uri] = listening.__enter__()
 
     def converted_page(self, page: Page, html: str) -> None:
@@ -531,8 +682,18 @@ class RenderCache:
             plain_meta = json.loads(json.dumps(meta)) == meta
         except (TypeError, ValueError):
             plain_meta = False
-        if (listening.messages.count or any(mark in html for mark in _AUTOREFS_MARKS) or not plain_meta
-                or not source.endswith(markdown)):
+        refs = sorted(set(_AUTOREF.findall(html)))
+        sources: dict[str, str] | None = {}
+        for name in listening.handlers:
+            found = handler_sources(self.handlers.get_handler(name)) if self.handlers is not None else None
+            if found is None or sources is None or None in found.values():
+                sources = None
+                break
+            sources.update(found)
+        if _BACKLINKS in html:
+            self._backlinks_shown = True
+        if (listening.messages.count or _LEGACY_AUTOREF in html or _BACKLINKS in html
+                or (refs and not self._resolvable()) or not plain_meta or not source.endswith(markdown) or sources is None):
             del self._new[uri]
             return
         links = getattr(page, "links_to_anchors", None)
@@ -540,7 +701,8 @@ class RenderCache:
             offset=len(source) - len(markdown), meta=meta, title=page._title_from_render,
             toc=_toc_data(page.toc), anchors=sorted(page.present_anchor_ids or ()),
             links=None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
-            lookups=listening.lookups, autorefs=listening.anchors, page=None, html=None)
+            lookups=listening.lookups, autorefs=listening.anchors, refs=refs, resolved=None,
+            handlers=listening.handlers, inventory=listening.inventory, sources=sources, page=None, html=None)
 
     def abandon(self) -> None:
         """The build failed: stop listening to whatever page was converting (nothing is saved)."""
@@ -573,6 +735,8 @@ class RenderCache:
                                      page.edit_url, [page.meta.get("template")])
             old = self._old.get(uri)
             if (keep and uri in self._kept_source and old is not None and old["page"] == record["page"]
+                    and (not old["refs"] or (not self._backlinks_shown
+                                             and self._resolve(old["refs"], page.url) == old["resolved"]))
                     and self._link_previous(file.dest_uri, old["html"], Path(config.site_dir))):
                 self.kept[uri] = record["html"] = old["html"]
                 self.kept_files[file.dest_uri] = old["html"]
@@ -599,6 +763,30 @@ class RenderCache:
             (self._site_dir / page.file.dest_uri).unlink()
         except OSError:
             pass
+
+    def _resolvable(self) -> bool:
+        """Whether a page's cross-references can be checked again (autorefs is in use)."""
+        return self.autorefs is not None and callable(getattr(self.autorefs, "get_item_url", None))
+
+    def _resolve(self, refs: list[str], url: str) -> list[list[Any]] | None:
+        """What each cross-reference of the page at ``url`` resolves to now, as autorefs resolves it:
+        ``[identifier, address, title]`` (``None`` for both if nowhere); ``None`` if resolving logged
+        anything (the page is then converted, and autorefs says it again)."""
+        if not self._resolvable():
+            return None
+        fallback = getattr(self.autorefs, "get_fallback_anchor", None)
+        options = {"fallback": fallback} if fallback is not None else {}
+        resolved: list[list[Any]] = []
+        with _silenced() as gate:
+            for identifier in refs:
+                try:
+                    address, title = self.autorefs.get_item_url(identifier, from_url=url, **options)
+                except KeyError:
+                    address, title = None, None
+                except Exception:  # noqa: BLE001 - whatever autorefs raises: the page is converted instead
+                    return None
+                resolved.append([identifier, address, title])
+        return None if gate.count else resolved
 
     def _link_previous(self, dest: str, digest: Any, site_dir: Path) -> bool:
         """Put the previous site's file at ``dest`` into ``site_dir`` if its SHA-256 is ``digest``.
@@ -644,6 +832,11 @@ class RenderCache:
         if published != output:
             record["html"] = None
             return
+        if record.get("refs"):
+            record["resolved"] = None if self._backlinks_shown else self._resolve(record["refs"], page.url)
+            if record["resolved"] is None:
+                record["html"] = None
+                return
         try:
             record["html"] = hashlib.sha256(output.encode("utf-8")).hexdigest()
         except UnicodeEncodeError:
@@ -664,11 +857,11 @@ class RenderCache:
         data = {"format": FORMAT, "stamp": self.stamp, "lookups": [list(lookup) for lookup in table], "pages": pages}
         write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
-    def summary(self, total: int) -> str:
+    def summary(self) -> str:
         """What this build did, for the log."""
         if self.reason is not None:
             return f"rendering every page: {self.reason}"
-        return (f"{len(self.kept):,} of {total:,} pages kept from the previous build; "
+        return (f"{len(self.kept):,} of {self.considered:,} pages kept from the previous build; "
                 f"{self.converted:,} converted from Markdown")
 
 
@@ -688,5 +881,5 @@ def _nav_shape(nav: Navigation) -> list[Any]:
     return [homepage, shape(nav.items)]
 
 
-__all__ = ["CACHED_TEMPLATE", "RecordingFiles", "RenderCache", "SAFE_PLUGINS", "build_stamp", "listen_to_autorefs",
-           "read_records"]
+__all__ = ["CACHED_TEMPLATE", "PURE_EXTENSIONS", "RecordingFiles", "RenderCache", "SAFE_PLUGINS", "build_stamp",
+           "handler_sources", "listen_to_autorefs", "listen_to_mkdocstrings", "pure_extensions", "read_records"]

@@ -253,25 +253,96 @@ def test_a_plugin_not_known_to_be_safe_renders_every_page(hostile_base) -> None:
     assert outcome(log) == "plugin(s) not known to be safe with kept pages: material/search"
 
 
-def test_the_cache_is_json_and_lists_only_generated_pages(hostile_base) -> None:
+def test_the_cache_is_json_and_lists_hand_written_pages_only_with_pure_extensions(hostile_base) -> None:
+    """Hand-written pages are kept while every Markdown extension reads nothing but the page;
+    with one that reads other files (``pymdownx.snippets``), only the generator's pages are."""
     root, _ = restored(hostile_base)
     stamp, records = render_cache.read_records(root / ".cache/render.json")
     assert stamp is not None and set(stamp) == set(render_cache.REASONS)
-    assert "about.md" not in records  # a hand-written page of docs/
-    assert "organisations/csto/index.md" in records
-    assert all(r["html"] for r in records.values())
+    assert "about.md" in records and "organisations/csto/index.md" in records
+    edit(root / "mkdocs.yml", "  - tables\n", "  - tables\n  - pymdownx.snippets\n")
+    mkdocs(root, root / "site")
+    again = outcome(mkdocs(root, root / "site"))
+    assert isinstance(again, tuple) and again[0] == again[1], again
+    _, records = render_cache.read_records(root / ".cache/render.json")
+    assert "about.md" not in records and "organisations/csto/index.md" in records
 
 
-def test_a_theme_template_reading_every_page_is_noticed(tmp_path: Path) -> None:
-    """A page template that uses ``pages`` (every page) would make each page depend on the list of pages."""
-    theme = tmp_path / "theme"
-    (theme / "partials").mkdir(parents=True)
-    (theme / "main.html").write_text("{% extends 'base.html' %}{% block content %}{{ page.content }}{% endblock %}")
-    (theme / "sitemap.xml").write_text("{% for file in pages %}{{ file.url }}{% endfor %}")
-    stamp = render_cache.theme_stamp([str(theme)], [])
-    assert not render_cache._templates_read_all_pages((str(theme),), ("sitemap.xml",), stamp)
-    (theme / "partials/list.html").write_text("{{ pages|length }} pages")
-    changed = render_cache.theme_stamp([str(theme)], [])
-    assert changed != stamp
-    assert render_cache._templates_read_all_pages((str(theme),), ("sitemap.xml",), changed)
-    assert not render_cache._templates_read_all_pages((str(REPO / "overrides"),), ("sitemap.xml", "404.html"), "")
+# -- a page documented with mkdocstrings ----------------------------------------------------------
+
+SHAPES = '''"""Shapes, for the tests of kept pages."""
+
+
+class Square:
+    """A square.
+
+    Attributes:
+        side: the length of its side.
+    """
+
+    side: float = 1.0
+
+
+def area(square: Square) -> float:
+    """The area of a [square][shapes.Square].
+
+    Args:
+        square: the square.
+    """
+    return square.side**2
+'''
+
+
+@pytest.fixture(scope="module")
+def api_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project with a page of API reference (mkdocstrings) and a hand-written page that
+    links to one of its objects, built twice."""
+    root = copy_fixture(tmp_path_factory.mktemp("api"))
+    (root / "shapes.py").write_text(SHAPES, encoding="utf-8")
+    (root / "docs/api.md").write_text("# Shapes\n\n::: shapes\n", encoding="utf-8")
+    edit(root / "docs/about.md", "A small companion", "A small companion (see [the area][shapes.area])")
+    edit(root / "mkdocs.yml", "markdown_extensions:", "  - mkdocstrings:\n      handlers:\n        python:\n"
+         "          paths: [.]\nmarkdown_extensions:")
+    assert outcome(mkdocs(root, root / "site")) == "no render cache yet (.cache/render.json)"
+    kept, pages, converted = outcome(mkdocs(root, root / "site"))
+    assert (kept, converted) == (pages, 0)
+    _, records = render_cache.read_records(root / ".cache/render.json")
+    assert records["api.md"]["inventory"] and records["api.md"]["sources"], records["api.md"]
+    assert [r[:2] for r in records["about.md"]["resolved"]] == [["shapes.area", "../api/#shapes.area"]], \
+        records["about.md"]
+    return root
+
+
+API_EDITS: list[tuple[str, Callable[[Path], None], set[str]]] = [
+    ("an entry", _entry, set()),
+    ("the documented code", lambda root: edit(root / "shapes.py", "A square.", "A square, edited."), {"api"}),
+    ("the API page's address (the hand-written page's link resolves elsewhere)",
+     lambda root: (root / "docs/api.md").rename(root / "docs/code.md"), {"about", "api"}),  # api/ is gone
+]
+"""Each edit, and which of the pages ``about/`` and ``api/`` are not the previous build's file (the others
+are kept)."""
+
+
+def _inode(site: Path, page: str) -> int | None:
+    path = site / page / "index.html"
+    return path.stat().st_ino if path.exists() else None
+
+
+def test_a_page_documented_with_mkdocstrings_is_kept_until_its_code_or_links_change(api_project: Path,
+                                                                                   tmp_path: Path) -> None:
+    site = api_project / "site"
+    for number, (name, change, converted_pages) in enumerate(API_EDITS):
+        before = {page: _inode(site, page) for page in ("about", "api")}
+        change(api_project)
+        kept, pages, converted = outcome(mkdocs(api_project, site))
+        assert kept < pages, (name, kept, pages)
+        # A kept page is the previous site's file, linked: the same inode.
+        assert {page for page, inode in before.items() if _inode(site, page) != inode} == converted_pages, name
+        rebuilt = tree_hash(site)
+        clean = clean_build(api_project, tmp_path / f"clean-{number}")
+        differing = sorted(p for p in set(rebuilt) | set(clean) if rebuilt.get(p) != clean.get(p))
+        assert not differing, (name, differing[:20])  # objects.inv and mkdocstrings' CSS included
+        assert "objects.inv" in rebuilt and "assets/_mkdocstrings.css" in rebuilt
+        again = outcome(mkdocs(api_project, site))
+        assert isinstance(again, tuple) and again[0] == again[1] and again[2] == 0, (name, again)
+        assert tree_hash(site) == rebuilt, name
