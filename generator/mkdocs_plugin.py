@@ -14,7 +14,7 @@ place, as MkDocs intends.
 Content errors under ``mkdocs serve`` are shown in the browser instead of failing
 (:mod:`generator.serve_errors`).
 
-A rebuild converts and templates only the generated pages whose inputs changed; the others
+A rebuild converts and templates only the pages whose inputs changed; the others
 come from the site being replaced (:mod:`generator.render_cache`), or every page is rendered
 and the log says why.
 """

@@ -3,7 +3,8 @@
 MkDocs converts every page's Markdown to HTML (``_populate_page``) and puts every page through
 the theme's template (``_build_page``) on every build; the generator's own page cache only
 spares it the *Markdown*. This module, used by :mod:`generator.mkdocs_plugin`, spares both
-steps for the pages the generator writes, in two stages, each with its own key:
+steps for the pages the generator writes (and hand-written ones, see below), in two stages, each
+with its own key:
 
 1. **Markdown to HTML.** A page's conversion depends on its Markdown file (front matter
    included), its address, the settings (Markdown extensions, validation levels …), the
