@@ -502,10 +502,15 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
 
 
 def edit_one_entry(project: Path) -> Path:
-    """Change one organisation's summary, as a contributor would, and return the file."""
+    """Change one organisation's summary, as a contributor would, and return the file (the corpus
+    quotes its summaries; the companion's own entries mostly do not)."""
     path = sorted((project / "content" / "organisations").glob("*.yaml"))[0]
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('\nsummary: "', '\nsummary: "Edited. ', 1), encoding="utf-8")
+    start = '\nsummary: "' if '\nsummary: "' in text else "\nsummary: "
+    edited = text.replace(start, f"{start}Edited. ", 1)
+    if edited == text:
+        raise BenchmarkError(f"{path}: no one-line summary to edit")
+    path.write_text(edited, encoding="utf-8")
     return path
 
 
