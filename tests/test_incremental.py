@@ -346,3 +346,30 @@ def test_a_page_documented_with_mkdocstrings_is_kept_until_its_code_or_links_cha
         again = outcome(mkdocs(api_project, site))
         assert isinstance(again, tuple) and again[0] == again[1] and again[2] == 0, (name, again)
         assert tree_hash(site) == rebuilt, name
+
+
+def test_a_kept_page_that_a_hook_fills_is_unlinked_before_mkdocs_writes_it(tmp_path: Path) -> None:
+    """A kept page's file is a hard link to the previous site's: if some ``on_post_page`` hook gives
+    the page content after all, the link goes before MkDocs writes, so the write cannot reach the
+    previous site's file (and the page is not recorded as kept)."""
+    import hashlib
+    from types import SimpleNamespace
+
+    previous, new = tmp_path / "previous", tmp_path / "new"
+    (previous / "a").mkdir(parents=True)
+    (previous / "a/index.html").write_text("the previous page", encoding="utf-8")
+    digest = hashlib.sha256(b"the previous page").hexdigest()
+    cache = render_cache.RenderCache(tmp_path / "render.json", {"code": "x"}, previous, None)
+    assert cache._link_previous("a/index.html", digest, new)
+    assert (new / "a/index.html").stat().st_ino == (previous / "a/index.html").stat().st_ino
+    cache.kept["a.md"] = cache.kept_files["a/index.html"] = digest
+    cache._new["a.md"] = {"html": digest}
+    cache._site_dir = new
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="a.md", dest_uri="a/index.html"))
+    cache.written(page, "  \n")  # the empty template's output: still kept
+    assert "a.md" in cache.kept and (new / "a/index.html").exists()
+    cache.written(page, "<p>content after all</p>")
+    assert "a.md" not in cache.kept and "a/index.html" not in cache.kept_files
+    assert cache._new["a.md"]["html"] is None
+    assert not (new / "a/index.html").exists()
+    assert (previous / "a/index.html").read_text(encoding="utf-8") == "the previous page"
