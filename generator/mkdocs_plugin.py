@@ -47,9 +47,9 @@ from generator.diagnostics import Diagnostics
 from generator.pipeline import DEFAULT_STYLES, ProjectConfig, build
 from generator.schema.declare import TYPES_FILE, load_schema
 from generator.publish.site_swap import discard, staging_folder, swap_in
-from generator.render_cache import (
-    CACHED_TEMPLATE, SAFE_PLUGINS, RenderCache, build_stamp, listen_to_autorefs, listen_to_mkdocstrings, pure_extensions,
-)
+from generator.render_cache import CACHED_TEMPLATE, RenderCache
+from generator.render_listening import listen_to_autorefs, listen_to_mkdocstrings
+from generator.render_stamp import SAFE_PLUGINS, build_stamp, pure_extensions
 from generator.serve_errors import ServeErrors
 from generator.site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
 from generator.outputs.search_index import SearchIndexError, index_site

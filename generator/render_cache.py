@@ -29,8 +29,8 @@ Only pages that converted without any log message (no broken link, no excluded t
 whose every ``on_post_page`` left them unchanged are kept. A page with mkdocs-autorefs
 cross-references (resolved against every page after the conversion) is kept only while each of
 them resolves to the address and title it did. Hand-written pages of ``docs/`` are kept only when
-every Markdown extension in use is known to read nothing but the page (:data:`PURE_EXTENSIONS`),
-and a page documented with mkdocstrings only while every Python file its handler loaded is
+every Markdown extension in use is known to read nothing but the page
+(:data:`generator.render_stamp.PURE_EXTENSIONS`), and a page documented with mkdocstrings only while every Python file its handler loaded is
 unchanged; its objects (the inventory, ``objects.inv``) are registered again, as its anchors are.
 
 Anything the keys cannot see makes the whole build render every page, with the reason logged:
@@ -38,7 +38,7 @@ no cache yet, the generator's code or any installed library changed, ``mkdocs.ym
 resolved settings changed (``mkdocs serve`` changes ``site_url``, so switching between
 ``serve`` and ``build`` is one such change), a theme file or override changed, the build date
 (``SOURCE_DATE_EPOCH``) changed, a plugin is in use that is not known to be safe
-(:data:`SAFE_PLUGINS`), or ``--dirty``.
+(:data:`generator.render_stamp.SAFE_PLUGINS`), or ``--dirty``.
 
 The cache is one JSON file (``.cache/render.json``), read as if anyone could have written it:
 JSON cannot run code, and a record of the wrong shape is a miss. It holds no HTML; a forged
@@ -52,35 +52,28 @@ import hashlib
 import json
 import logging
 import re
-import sys
-from contextlib import contextmanager
-from functools import lru_cache
-from importlib import metadata
-from pathlib import Path, PurePath
-from typing import Any, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Iterable
 
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from generator.load.entry_cache import fingerprint as generator_fingerprint
 from generator.publish.site_swap import link_or_copy
 from generator.render.cache_files import write_atomically
+from generator.render_listening import (
+    Listening, QuietSkips, RecordingFiles, file_sha256, handler_sources, lookup_answer, silenced,
+)
+from generator.render_stamp import REASONS, stamp_digest as _digest, templates_read_all_pages
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
 FORMAT = 4
 """Bump when the file layout or the make-up of a key changes."""
 
-SAFE_PLUGINS = frozenset({"companion", "mkdocstrings", "autorefs"})
-"""Plugins whose hooks are known to do nothing a kept page would miss (read in the module docstring)."""
-
 CACHED_TEMPLATE = "companion-kept-page.html"
 """The template a kept page is built with: it renders nothing, so MkDocs leaves the linked file alone."""
-
-_SKIPPED = "Page skipped: '"
-"""How MkDocs (``_build_page``) starts its notice that a page rendered empty and was not written."""
 
 _AUTOREF = re.compile(r'<autoref\s[^>]*?\bidentifier="([^"]*)"')
 """An mkdocs-autorefs cross-reference in converted HTML (resolved in autorefs' ``on_env``)."""
@@ -89,340 +82,6 @@ _LEGACY_AUTOREF = "data-autorefs-"
 _BACKLINKS = "<backlinks"
 """Where mkdocstrings shows the pages that link to an object (gathered from every page's
 cross-references): such a page is never kept, and while one is built no page with cross-references is."""
-
-PURE_EXTENSIONS = frozenset({
-    "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html", "meta", "nl2br",
-    "sane_lists", "smarty", "tables", "toc", "wikilinks", "codehilite", "legacy_attrs", "legacy_em",
-    "pymdownx.betterem", "pymdownx.caret", "pymdownx.critic", "pymdownx.details", "pymdownx.emoji",
-    "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.mark", "pymdownx.smartsymbols",
-    "pymdownx.superfences", "pymdownx.tabbed", "pymdownx.tasklist", "pymdownx.tilde",
-})
-"""Markdown extensions whose output depends on the page and the settings alone (not, as
-``pymdownx.snippets`` does, on other files): with only these, and the extensions the safe plugins
-add (:data:`SAFE_PLUGINS`), hand-written pages may be kept."""
-_THEME_SUFFIXES = (".html", ".xml", ".jinja", ".j2", ".js", ".css", ".yml", ".yaml", ".json", ".svg")
-
-
-def _digest(*parts: object) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8",
-                                                                                             "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-# -- what every page's keys share --------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _code_stamp() -> str:
-    """The generator's code, Python, and every installed distribution's version."""
-    versions = sorted(f"{d.metadata['Name']}={d.version}" for d in metadata.distributions()
-                      if d.metadata and d.metadata["Name"])
-    return _digest(FORMAT, sys.version, generator_fingerprint(), versions)
-
-
-def _plain(value: Any, depth: int = 0) -> Any:
-    """``value`` as JSON-able data, for the settings' key (objects by their type's name)."""
-    if depth > 40:
-        return "…"
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, PurePath):
-        return str(value)
-    if isinstance(value, dict) or (hasattr(value, "items") and hasattr(value, "keys")):
-        return {str(k): _plain(v, depth + 1) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, depth + 1) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(str(_plain(v, depth + 1)) for v in value)
-    if hasattr(value, "dirs") and hasattr(value, "__iter__") and hasattr(value, "__getitem__"):  # a Theme
-        return {"dirs": list(value.dirs), "vars": {str(k): _plain(value[k], depth + 1) for k in sorted(value)}}
-    config = getattr(value, "config", None)  # a plugin: its options
-    if config is not None and hasattr(config, "items"):
-        return {"plugin": f"{type(value).__module__}.{type(value).__qualname__}", "config": _plain(config, depth + 1)}
-    if type(value).__repr__ is object.__repr__:
-        return f"{type(value).__module__}.{type(value).__qualname__}"
-    return f"{type(value).__module__}.{type(value).__qualname__}:{value!r}"
-
-
-_NOT_SETTINGS = frozenset({"site_dir", "strict"})
-"""Where the site goes, and whether warnings abort the build (a page that warned is never kept)."""
-
-
-def settings_stamp(config: Any) -> str:
-    """``mkdocs.yml`` as written and the settings as resolved (but :data:`_NOT_SETTINGS`)."""
-    try:
-        written = Path(config.config_file_path).read_bytes().decode("utf-8", "replace")
-    except (OSError, TypeError):
-        written = ""
-    resolved = {key: _plain(value) for key, value in config.items() if key not in _NOT_SETTINGS}
-    return _digest(written, resolved)
-
-
-def theme_stamp(theme_dirs: Iterable[str], leave_out: Iterable[Path]) -> str:
-    """Every file of the theme's folders that is not part of an installed distribution (those are
-    covered by their versions), e.g. ``overrides/``; ``leave_out`` (the generator's own templates,
-    which only shape the Markdown, keyed per page) aside."""
-    skipped = [Path(p).resolve() for p in leave_out]
-    digest = hashlib.sha256()
-    for folder in theme_dirs:
-        folder = Path(folder).resolve()
-        if "site-packages" in folder.parts or "dist-packages" in folder.parts or not folder.is_dir():
-            digest.update(f"package:{folder}\0".encode())
-            continue
-        for file in sorted(folder.rglob("*")):
-            if file.is_file() and not any(file == s or s in file.parents for s in skipped):
-                digest.update(f"{file.relative_to(folder).as_posix()}\0".encode() + file.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-_PAGES_VARIABLE = re.compile(r"(?<![\w.])pages(?!\w)")
-_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
-
-
-@lru_cache(maxsize=8)
-def _templates_read_all_pages(theme_dirs: tuple[str, ...], static: tuple[str, ...], theme: str = "") -> bool:
-    """Whether a theme template uses the context's ``pages`` (every page), so that a page's HTML
-    would depend on the list of pages (Material 9's do not; MkDocs' ``sitemap.xml`` does, but
-    it and the theme's other ``static`` templates are rendered on every build, not kept).
-    ``theme`` (the theme's stamp) is only part of the memo's key: a changed override is read again."""
-    for folder in theme_dirs:
-        root = Path(folder)
-        if not root.is_dir():
-            continue
-        for file in root.rglob("*"):
-            if file.relative_to(root).as_posix() in static:
-                continue
-            if file.suffix in (".html", ".xml", ".j2", ".jinja") and ".icons" not in file.parts and file.is_file():
-                text = file.read_text(encoding="utf-8", errors="replace")
-                if any(_PAGES_VARIABLE.search(tag) for tag in _JINJA_TAG.findall(text)):
-                    return True
-    return False
-
-
-def build_stamp(config: Any, *, leave_out: Iterable[Path], date: str) -> dict[str, str]:
-    """The parts of every key that all pages share, by what they stand for (for the log)."""
-    theme_dirs = tuple(str(d) for d in getattr(config.theme, "dirs", []))
-    return {
-        "code": _code_stamp(),
-        "settings": settings_stamp(config),
-        "theme": theme_stamp(theme_dirs, leave_out),
-        "date": _digest(date),
-    }
-
-
-REASONS = {
-    "code": "the generator's code or an installed library changed",
-    "settings": "mkdocs.yml or the settings changed",
-    "theme": "the theme or its overrides changed",
-    "date": "the build date (SOURCE_DATE_EPOCH) changed",
-}
-
-
-# -- recording what a page's conversion looked at ----------------------------------------------
-
-class RecordingFiles(Files):
-    """MkDocs' files, noting every lookup while :attr:`lookups` is a list (one page converting)."""
-
-    lookups: list[list[Any]] | None = None
-
-    def get_file_from_path(self, path: str) -> Any:
-        found = super().get_file_from_path(path)
-        if self.lookups is not None:
-            self.lookups.append(_answer(PurePath(path).as_posix(), found))
-        return found
-
-
-def _answer(path: str, found: Any) -> list[Any]:
-    if found is None:
-        return [path, None, False]
-    return [path, found.url, bool(found.inclusion.is_excluded())]
-
-
-class _Messages(logging.Handler):
-    """Counts log messages (INFO and above) while a page converts."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-class _Below(logging.Filter):
-    """Keeps from a handler what its logger's level would have kept out (while we listen to INFO)."""
-
-    def __init__(self, level: int) -> None:
-        super().__init__()
-        self.level = level
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= self.level
-
-
-class _Listening:
-    """While a page converts: its file lookups, its log messages, its anchors given to autorefs, the
-    mkdocstrings handlers it used and the objects it put in their inventory."""
-
-    def __init__(self, files: RecordingFiles, autorefs: Any, handlers: Any = None) -> None:
-        self.files = files
-        self.lookups: list[list[Any]] = []
-        self.anchors: list[list[Any]] = []
-        self.handlers: list[str] = []
-        self.inventory: list[list[Any]] = []
-        self.messages = _Messages()
-        self._autorefs = autorefs
-        self._handlers = handlers
-        self._logger = logging.getLogger("mkdocs")
-        self._saved_level = self._logger.level
-        self._gate: _Below | None = None
-
-    def __enter__(self) -> "_Listening":
-        self.files.lookups = self.lookups
-        level = self._logger.getEffectiveLevel()
-        if level > logging.INFO:  # e.g. --quiet: listen anyway, show no more than before
-            self._gate = _Below(level)
-            for handler in self._logger.handlers:
-                handler.addFilter(self._gate)
-            self._logger.setLevel(logging.INFO)
-        self._logger.addHandler(self.messages)
-        logging.getLogger().addHandler(self.messages)
-        if self._autorefs is not None:
-            self._autorefs.companion_listening = self
-        if self._handlers is not None:
-            self._handlers.companion_listening = self
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.files.lookups = None
-        self._logger.removeHandler(self.messages)
-        logging.getLogger().removeHandler(self.messages)
-        if self._gate is not None:
-            self._logger.setLevel(self._saved_level)
-            for handler in self._logger.handlers:
-                handler.removeFilter(self._gate)
-        if self._autorefs is not None:
-            self._autorefs.companion_listening = None
-        if self._handlers is not None:
-            self._handlers.companion_listening = None
-
-
-class _Silenced(logging.Filter):
-    """Keeps every log message from the handlers it is added to, counting them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        self.count += 1
-        return False
-
-
-@contextmanager
-def _silenced() -> Iterator[_Silenced]:
-    """Nothing logged in the block reaches MkDocs' handlers (nor counts as a warning in strict mode)."""
-    gate = _Silenced()
-    handlers = [*logging.getLogger("mkdocs").handlers, *logging.getLogger().handlers]
-    for handler in handlers:
-        handler.addFilter(gate)
-    try:
-        yield gate
-    finally:
-        for handler in handlers:
-            handler.removeFilter(gate)
-
-
-def pure_extensions(config: Any) -> bool:
-    """Whether every Markdown extension of ``config`` reads nothing but the page (see :data:`PURE_EXTENSIONS`)."""
-    for extension in config.markdown_extensions:
-        if isinstance(extension, str):
-            if extension.removeprefix("markdown.extensions.") not in PURE_EXTENSIONS:
-                return False
-        elif not type(extension).__module__.startswith(("mkdocstrings.", "mkdocs_autorefs.")):
-            return False
-    return True
-
-
-class _QuietSkips(logging.Filter):
-    """Drops MkDocs' notice that a page rendered empty, for the kept pages (their file is linked)."""
-
-    def __init__(self, uris: dict[str, str]) -> None:
-        super().__init__()
-        self.uris = uris
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        return not (message.startswith(_SKIPPED) and message[len(_SKIPPED):].partition("'")[0] in self.uris)
-
-
-def listen_to_autorefs(plugin: Any) -> None:
-    """Make the autorefs plugin tell the listener which anchors a page registers (to replay them)."""
-    register = plugin.register_anchor
-    plugin.companion_listening = None
-
-    def register_anchor(page: Any, identifier: str, anchor: str | None = None, *, title: str | None = None,
-                        primary: bool = True) -> None:
-        listening = plugin.companion_listening
-        if listening is not None:
-            listening.anchors.append([identifier, anchor, title, bool(primary)])
-        register(page, identifier, anchor, title=title, primary=primary)
-
-    plugin.register_anchor = register_anchor
-
-
-def listen_to_mkdocstrings(handlers: Any) -> None:
-    """Make mkdocstrings' handlers (``plugin.handlers``) tell the listener which handlers a page uses and
-    which objects it registers in the inventory (to replay them when the page is kept)."""
-    get_handler, register = handlers.get_handler, handlers.inventory.register
-    handlers.companion_listening = None
-
-    def get(name: str, handler_config: dict | None = None) -> Any:
-        listening = handlers.companion_listening
-        if listening is not None and name not in listening.handlers:
-            listening.handlers.append(name)
-        return get_handler(name, handler_config)
-
-    def register_item(name: str, domain: str, role: str, uri: str, priority: int = 1,
-                      dispname: str | None = None) -> None:
-        listening = handlers.companion_listening
-        if listening is not None:
-            listening.inventory.append([name, domain, role, uri, priority, dispname])
-        register(name, domain, role, uri, priority, dispname)
-
-    handlers.get_handler = get
-    handlers.inventory.register = register_item
-
-
-def handler_sources(handler: Any) -> dict[str, str] | None:
-    """Every Python file a mkdocstrings handler has loaded, with its SHA-256 (``None`` if unknown:
-    a handler other than mkdocstrings-python's, or one whose modules cannot be listed)."""
-    collection = getattr(handler, "_modules_collection", None)
-    members = getattr(collection, "members", None)
-    if not isinstance(members, dict):
-        return None
-    found: set[str] = set()
-    try:
-        todo = list(members.values())
-        while todo:
-            module = todo.pop()
-            if getattr(module, "is_alias", False):
-                continue
-            paths = module.filepath if isinstance(module.filepath, list) else [module.filepath]
-            found.update(str(path) for path in paths if path is not None)
-            todo.extend(module.modules.values())
-        return {path: _file_sha256(path) for path in sorted(found)}
-    except Exception:  # noqa: BLE001 - griffe's objects, as they are; anything amiss: not kept
-        return None
-
-
-def _file_sha256(path: str) -> str | None:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 # -- records -----------------------------------------------------------------------------------
@@ -533,7 +192,7 @@ class RenderCache:
         previous_site: the site this build replaces (where kept pages' HTML is read), if any.
         autorefs: the mkdocs-autorefs plugin instance, if it is in use.
         refuse: a reason to render every page (logged), or ``None``.
-        handlers: mkdocstrings' handlers (``plugin.handlers``, after :func:`listen_to_mkdocstrings`),
+        handlers: mkdocstrings' handlers (``plugin.handlers``, after :func:`generator.render_listening.listen_to_mkdocstrings`),
             if mkdocstrings is in use.
     """
 
@@ -562,7 +221,7 @@ class RenderCache:
         self._old = old if self.reason is None else {}
         self._shared = _digest(FORMAT, stamp)
         self._new: dict[str, dict[str, Any]] = {}
-        self._listening: dict[str, _Listening] = {}
+        self._listening: dict[str, Listening] = {}
         self._answers: dict[str, list[Any] | None] = {}
         self._kept_source: set[str] = set()
         self.kept: dict[str, str] = {}
@@ -572,7 +231,7 @@ class RenderCache:
         self.converted = 0
         self.considered = 0
         """Pages that could have been kept (the generator's, and hand-written ones where allowed)."""
-        self._quiet = _QuietSkips(self.kept)
+        self._quiet = QuietSkips(self.kept)
         self._site_dir = Path()
         self._build_log = logging.getLogger("mkdocs.commands.build")
 
@@ -620,7 +279,7 @@ class RenderCache:
             for path, url, excluded in lookups:
                 answer = answers.get(path)
                 if answer is None:
-                    answer = answers[path] = _answer(path, find(path)) if isinstance(path, str) else None
+                    answer = answers[path] = lookup_answer(path, find(path)) if isinstance(path, str) else None
                 if answer is None or answer[1] != url or answer[2] is not excluded:
                     return False
         except (TypeError, ValueError):
@@ -631,7 +290,7 @@ class RenderCache:
         """Whether every Python file a page's mkdocstrings handler had loaded is as it was."""
         for path, digest in sources.items():
             if path not in self._sources:
-                self._sources[path] = _file_sha256(path)
+                self._sources[path] = file_sha256(path)
             if self._sources[path] != digest:
                 return False
         return True
@@ -665,7 +324,7 @@ class RenderCache:
         """``on_page_markdown`` (last): a page that is not kept converts now; listen."""
         uri = page.file.src_uri
         if uri in self._new and uri not in self._kept_source and self.files is not None:
-            listening = _Listening(self.files, self.autorefs, self.handlers)
+            listening = Listening(self.files, self.autorefs, self.handlers)
             self._listening[uri] = listening.__enter__()
 
     def converted_page(self, page: Page, html: str) -> None:
@@ -723,7 +382,7 @@ class RenderCache:
         (all of them when not ``keep``: ``mkdocs serve`` marking every page with a failed build's errors)."""
         shape = _nav_shape(nav)
         static = tuple(str(t) for t in getattr(config.theme, "static_templates", ()))
-        if _templates_read_all_pages(tuple(str(d) for d in getattr(config.theme, "dirs", [])), static,
+        if templates_read_all_pages(tuple(str(d) for d in getattr(config.theme, "dirs", [])), static,
                                      self.stamp.get("theme", "")):
             shape = [shape, sorted(f.url for f in files.documentation_pages())]
         nav_key = _digest(shape)
@@ -778,7 +437,7 @@ class RenderCache:
         fallback = getattr(self.autorefs, "get_fallback_anchor", None)
         options = {"fallback": fallback} if fallback is not None else {}
         resolved: list[list[Any]] = []
-        with _silenced() as gate:
+        with silenced() as gate:
             for identifier in refs:
                 try:
                     address, title = self.autorefs.get_item_url(identifier, from_url=url, **options)
@@ -882,5 +541,4 @@ def _nav_shape(nav: Navigation) -> list[Any]:
     return [homepage, shape(nav.items)]
 
 
-__all__ = ["CACHED_TEMPLATE", "PURE_EXTENSIONS", "RecordingFiles", "RenderCache", "SAFE_PLUGINS", "build_stamp",
-           "handler_sources", "listen_to_autorefs", "listen_to_mkdocstrings", "pure_extensions", "read_records"]
+__all__ = ["CACHED_TEMPLATE", "RenderCache", "read_records"]

@@ -18,7 +18,7 @@ from typing import Callable
 
 import pytest
 
-from generator import render_cache
+from generator import render_cache, render_stamp
 from tests.test_nothing_lost import tree_hash
 from tests.test_site_build import ENV, MKDOCS, REPO, copy_fixture
 
@@ -258,7 +258,7 @@ def test_the_cache_is_json_and_lists_hand_written_pages_only_with_pure_extension
     with one that reads other files (``pymdownx.snippets``), only the generator's pages are."""
     root, _ = restored(hostile_base)
     stamp, records = render_cache.read_records(root / ".cache/render.json")
-    assert stamp is not None and set(stamp) == set(render_cache.REASONS)
+    assert stamp is not None and set(stamp) == set(render_stamp.REASONS)
     assert "about.md" in records and "organisations/csto/index.md" in records
     edit(root / "mkdocs.yml", "  - tables\n", "  - tables\n  - pymdownx.snippets\n")
     mkdocs(root, root / "site")
