@@ -63,7 +63,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from generator.publish.site_swap import link_or_copy
 from generator.render.cache_files import write_atomically
 from generator.render_listening import (
-    Listening, QuietSkips, RecordingFiles, file_sha256, handler_sources, lookup_answer, silenced,
+    Listening, QuietSkips, RecordingFiles, handler_sources, lookup_answer, silenced, source_digest,
 )
 from generator.render_stamp import REASONS, stamp_digest as _digest, templates_read_all_pages
 
@@ -287,10 +287,10 @@ class RenderCache:
         return True
 
     def _same_sources(self, sources: dict[str, str]) -> bool:
-        """Whether every Python file a page's mkdocstrings handler had loaded is as it was."""
+        """Whether every Python file (and package folder) a page's mkdocstrings handler had loaded is as it was."""
         for path, digest in sources.items():
             if path not in self._sources:
-                self._sources[path] = file_sha256(path)
+                self._sources[path] = source_digest(path)
             if self._sources[path] != digest:
                 return False
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import Any, Iterator
@@ -186,8 +187,10 @@ def listen_to_mkdocstrings(handlers: Any) -> None:
 
 
 def handler_sources(handler: Any) -> dict[str, str] | None:
-    """Every Python file a mkdocstrings handler has loaded, with its SHA-256 (``None`` if unknown:
-    a handler other than mkdocstrings-python's, or one whose modules cannot be listed)."""
+    """Every Python file a mkdocstrings handler has loaded, with its SHA-256, and the folder of every
+    package it loaded (ending in ``/``), with the digest of its listing: a module added to a package
+    changes what is documented without changing any file loaded. ``None`` if unknown: a handler
+    other than mkdocstrings-python's, or one whose modules cannot be listed."""
     collection = getattr(handler, "_modules_collection", None)
     members = getattr(collection, "members", None)
     if not isinstance(members, dict):
@@ -201,10 +204,26 @@ def handler_sources(handler: Any) -> dict[str, str] | None:
                 continue
             paths = module.filepath if isinstance(module.filepath, list) else [module.filepath]
             found.update(str(path) for path in paths if path is not None)
+            found.update(f"{Path(path).parent}/" for path in paths
+                         if path is not None and Path(path).stem == "__init__")
             todo.extend(module.modules.values())
-        return {path: file_sha256(path) for path in sorted(found)}
+        return {path: source_digest(path) for path in sorted(found)}
     except Exception:  # noqa: BLE001 - griffe's objects, as they are; anything amiss: not kept
         return None
+
+
+def source_digest(path: str) -> str | None:
+    """The SHA-256 of a file, or of a package folder's listing (a path ending in ``/``: its modules and
+    subfolders, caches and hidden entries aside); ``None`` if it cannot be read."""
+    if not path.endswith("/"):
+        return file_sha256(path)
+    try:
+        names = sorted(f"{entry.name}/" if entry.is_dir() else entry.name for entry in os.scandir(path)
+                       if not entry.name.startswith((".", "__pycache__"))
+                       and (entry.is_dir() or entry.name.endswith((".py", ".pyi"))))
+    except OSError:
+        return None
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def file_sha256(path: str) -> str | None:
@@ -215,5 +234,5 @@ def file_sha256(path: str) -> str | None:
         return None
 
 
-__all__ = ["Listening", "QuietSkips", "RecordingFiles", "file_sha256", "handler_sources",
+__all__ = ["Listening", "QuietSkips", "RecordingFiles", "file_sha256", "handler_sources", "source_digest",
            "listen_to_autorefs", "listen_to_mkdocstrings", "lookup_answer", "silenced"]

@@ -284,7 +284,7 @@ class Square:
 
 
 def area(square: Square) -> float:
-    """The area of a [square][shapes.Square].
+    """The area of a [square][shapes.square.Square].
 
     Args:
         square: the square.
@@ -298,24 +298,32 @@ def api_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project with a page of API reference (mkdocstrings) and a hand-written page that
     links to one of its objects, built twice."""
     root = copy_fixture(tmp_path_factory.mktemp("api"))
-    (root / "shapes.py").write_text(SHAPES, encoding="utf-8")
-    (root / "docs/api.md").write_text("# Shapes\n\n::: shapes\n", encoding="utf-8")
-    edit(root / "docs/about.md", "A small companion", "A small companion (see [the area][shapes.area])")
+    (root / "shapes").mkdir()
+    (root / "shapes/__init__.py").write_text('"""Shapes, for the tests of kept pages."""\n', encoding="utf-8")
+    (root / "shapes/square.py").write_text(SHAPES, encoding="utf-8")
+    (root / "docs/api.md").write_text("# Shapes\n\n::: shapes\n    options:\n      show_submodules: true\n",
+                                      encoding="utf-8")
+    edit(root / "docs/about.md", "A small companion", "A small companion (see [the area][shapes.square.area])")
     edit(root / "mkdocs.yml", "markdown_extensions:", "  - mkdocstrings:\n      handlers:\n        python:\n"
          "          paths: [.]\nmarkdown_extensions:")
     assert outcome(mkdocs(root, root / "site")) == "no render cache yet (.cache/render.json)"
     kept, pages, converted = outcome(mkdocs(root, root / "site"))
     assert (kept, converted) == (pages, 0)
     _, records = render_cache.read_records(root / ".cache/render.json")
-    assert records["api.md"]["inventory"] and records["api.md"]["sources"], records["api.md"]
-    assert [r[:2] for r in records["about.md"]["resolved"]] == [["shapes.area", "../api/#shapes.area"]], \
+    sources = records["api.md"]["sources"]
+    assert records["api.md"]["inventory"] and any(path.endswith("shapes/square.py") for path in sources), sources
+    assert any(path.endswith("shapes/") for path in sources), sources  # the package's folder, by its listing
+    assert [r[:2] for r in records["about.md"]["resolved"]] == [["shapes.square.area", "../api/#shapes.square.area"]], \
         records["about.md"]
     return root
 
 
 API_EDITS: list[tuple[str, Callable[[Path], None], set[str]]] = [
     ("an entry", _entry, set()),
-    ("the documented code", lambda root: edit(root / "shapes.py", "A square.", "A square, edited."), {"api"}),
+    ("the documented code", lambda root: edit(root / "shapes/square.py", "A square.", "A square, edited."), {"api"}),
+    ("a module added to the documented package", lambda root: (root / "shapes/circle.py").write_text(
+        '"""Circles."""\n\n\ndef circumference(radius: float) -> float:\n    """Its circumference."""\n'
+        "    return 6.28 * radius\n", encoding="utf-8"), {"api"}),
     ("the API page's address (the hand-written page's link resolves elsewhere)",
      lambda root: (root / "docs/api.md").rename(root / "docs/code.md"), {"about", "api"}),  # api/ is gone
 ]
