@@ -130,8 +130,11 @@ def test_a_build_killed_part_way_keeps_the_previous_site(project: Path, sig: sig
     summary = project / "content/organisations/csto.yaml"
     summary.write_text(summary.read_text().replace("summary: ", "summary: Edited. ", 1))
     env = {**ENV, "PYTHONPATH": str(REPO)}
+    # As from a terminal: a job started in the background by a shell without job control (CI runners,
+    # `nohup … &`) inherits SIGINT ignored, and Python then never turns it into KeyboardInterrupt.
     proc = subprocess.Popen(build_command(project), cwd=project, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         written = 0
         deadline = time.monotonic() + 300
