@@ -134,3 +134,23 @@ def test_editions_page_lists_released_tags(tmp_path: Path) -> None:
     assert page.index("| v1.2 |") < page.index("| v1.0 |"), "newest edition first"
     assert "https://fixture.example.org/v1.0/" in page
     assert "No edition has been released yet" not in page
+
+
+def test_a_build_leaves_nothing_frozen_for_the_garbage_collector(tmp_path: Path) -> None:
+    """The pipeline freezes what it loads (``gc.freeze``) while it renders, and must hand it back
+    when it returns, also after content errors: under ``mkdocs serve`` a build's frozen objects
+    would otherwise never be freed."""
+    import gc
+
+    project = copy_fixture(tmp_path)
+    assert gc.get_freeze_count() == 0
+    result = build(ProjectConfig.for_project(project, format_citations=False, use_history=False,
+                                             entry_cache=None, page_cache=None))
+    assert result.ok and result.files
+    assert gc.get_freeze_count() == 0
+    event = project / "content/events/csto-charter-2002.yaml"
+    event.write_text(event.read_text().replace("organisations: [csto]", "organisations: [cso]"))
+    result = build(ProjectConfig.for_project(project, format_citations=False, use_history=False,
+                                             entry_cache=None, page_cache=None))
+    assert not result.ok and not result.files
+    assert gc.get_freeze_count() == 0

@@ -92,11 +92,13 @@ def _natural(text: str) -> tuple:
                  for part in re.split(r"(\d+)", text) if part)
 
 
+_SHORT_LABELS = {"page": "p.", "note": "n.", "section": "sec.", "paragraph": "para.", "chapter": "chap."}
+
+
 def _locator_text(locator: str | None, label: str | None) -> str:
     if not locator:
         return ""
-    short = {"page": "p.", "note": "n.", "section": "sec.", "paragraph": "para.", "chapter": "chap."}
-    return f"{short.get(label or 'page', '')} {locator}".strip()
+    return f"{_SHORT_LABELS.get(label or 'page', '')} {locator}".strip()
 
 
 class SiteCitations:
@@ -127,23 +129,31 @@ class SiteCitations:
         self._inner: dict[int, str] = {}
         self.formatted: Formatted | None = None
 
-    def _register(self, items: list[Any]) -> int:
-        signature = tuple((i.key, i.locator, i.label, i.prefix, i.suffix, i.suppress_author) for i in items)
-        if signature not in self._index:
-            self._index[signature] = len(self._clusters)
-            self._clusters.append(items)
-        return self._index[signature]
+    def _register(self, key: str, locator: str | None = None, label: str | None = None, prefix: str = "",
+                  suffix: str = "", suppress: bool = False) -> int:
+        """The index of the one-item cluster citing ``key`` so; made (by ``item_factory``) on first use."""
+        signature = ((key, locator, label, prefix, suffix, suppress),)
+        index = self._index.get(signature)
+        if index is None:
+            index = self._index[signature] = len(self._clusters)
+            self._clusters.append([self.item_factory(key, locator, label, prefix, suffix, suppress)])
+        return index
 
     def collect(self) -> None:
         """Find every citation of every entry (fields first, then prose)."""
         citing: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         # key -> anchor -> [locator texts], {entry id: [quotes]}
         places: dict[str, dict[str, tuple[list[str], dict[str, list[str]]]]] = defaultdict(dict)
+        anchors: dict[str, str] = {}  # locator text -> passage_anchor(locator text)
+        known = self.bibliography.__contains__
 
         def note_place(key: str, entry: Entry, locator_text: str, quote: str | None) -> None:
             if not locator_text:
                 return
-            texts, by_entry = places[key].setdefault(passage_anchor(locator_text), ([], {}))
+            anchor = anchors.get(locator_text)
+            if anchor is None:
+                anchor = anchors[locator_text] = passage_anchor(locator_text)
+            texts, by_entry = places[key].setdefault(anchor, ([], {}))
             if locator_text not in texts:
                 texts.append(locator_text)
             quotes = by_entry.setdefault(entry.id, [])
@@ -154,11 +164,11 @@ class SiteCitations:
             for sources in _walk_sources(entry.data):
                 for source in sources:
                     key = source["key"].key
-                    if key not in self.bibliography:
+                    if not known(key):
                         continue
-                    item = self.item_factory(key, source.get("locator"), source.get("label"))
-                    self._by_source[id(source)] = self._register([item])
-                    locator_text = _locator_text(source.get("locator"), source.get("label"))
+                    locator, label = source.get("locator"), source.get("label")
+                    self._by_source[id(source)] = self._register(key, locator, label)
+                    locator_text = _locator_text(locator, label)
                     citing[key][entry.id].add(locator_text)
                     note_place(key, entry, locator_text, source.get("quote"))
                     self._note_key(entry, key)
@@ -166,25 +176,33 @@ class SiteCitations:
                 for cluster in scanned.clusters:
                     indexes = []
                     for ref in cluster.items:
-                        if ref.key not in self.bibliography:
+                        if not known(ref.key):
                             continue
-                        indexes.append(self._register([self.item_factory(
-                            ref.key, ref.locator, ref.label, "", "", True if cluster.in_text else ref.suppress_author)]))
+                        indexes.append(self._register(ref.key, ref.locator, ref.label, "", "",
+                                                      True if cluster.in_text else ref.suppress_author))
                         locator_text = _locator_text(ref.locator, ref.label)
                         citing[ref.key][entry.id].add(locator_text)
                         note_place(ref.key, entry, locator_text, None)
                         self._note_key(entry, ref.key)
                     self._by_prose_cluster[id(cluster)] = indexes
+        by_id = self.site.by_id
+        names: dict[str, str] = {}  # entry id -> its name in lower case, the order of "cited on" lists
+
+        def by_name(pair: tuple[str, Any]) -> str:
+            name = names.get(pair[0])
+            if name is None:
+                name = names[pair[0]] = by_id[pair[0]].name.lower()
+            return name
+
         self.cited_on = {
-            key: [Citing(self.site.by_id[eid], tuple(sorted(l for l in locs if l)))
-                  for eid, locs in sorted(per_entry.items(), key=lambda kv: self.site.by_id[kv[0]].name.lower())]
+            key: [Citing(by_id[eid], tuple(sorted(l for l in locs if l)))
+                  for eid, locs in sorted(per_entry.items(), key=by_name)]
             for key, per_entry in citing.items()
         }
         self.passages = {
             key: sorted(
                 (Passage(anchor, " / ".join(texts), tuple(
-                    (self.site.by_id[eid], tuple(quotes))
-                    for eid, quotes in sorted(by_entry.items(), key=lambda kv: self.site.by_id[kv[0]].name.lower())))
+                    (by_id[eid], tuple(quotes)) for eid, quotes in sorted(by_entry.items(), key=by_name)))
                  for anchor, (texts, by_entry) in per_anchor.items()),
                 key=lambda passage: _natural(passage.locator))
             for key, per_anchor in places.items()
