@@ -2,7 +2,8 @@
 
 It never writes into ``docs_dir``. Problems in content are printed as diagnostics
 and abort the build (``mkdocs build`` exits non-zero). ``mkdocs serve`` also watches
-``content/``, ``bibliography/`` and ``types.yaml``.
+``content/``, ``bibliography/``, the template overrides and ``types.yaml``, with the system's
+file events where it has them (:mod:`generator.serve_watch`).
 
 MkDocs empties ``site_dir`` before any plugin sees the content, so the plugin points
 ``site_dir`` at a fresh folder beside it (:mod:`generator.publish.site_swap`) and moves the
@@ -50,6 +51,7 @@ from generator.publish.site_swap import discard, staging_folder, swap_in
 from generator.render_cache import CACHED_TEMPLATE, RenderCache
 from generator.render_listening import listen_to_autorefs, listen_to_mkdocstrings
 from generator.render_stamp import SAFE_PLUGINS, build_stamp, pure_extensions
+from generator import serve_watch
 from generator.serve_errors import ServeErrors
 from generator.site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
 from generator.outputs.search_index import SearchIndexError, index_site
@@ -379,11 +381,11 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).resolve().parent
-        for folder in (self.config.content_dir, self.config.bibliography_dir, self.config.overrides_dir):
-            if (root / folder).exists():
-                server.watch(str(root / folder))
+        paths = [root / folder for folder in (self.config.content_dir, self.config.bibliography_dir,
+                                              self.config.overrides_dir) if (root / folder).exists()]
         if (root / TYPES_FILE).is_file():
-            server.watch(str(root / TYPES_FILE))
+            paths.append(root / TYPES_FILE)
+        serve_watch.watch(server, paths)
         _keep_serving_after_failed_rebuilds(server)
         return server
 

@@ -44,6 +44,8 @@ def test_the_reload_comes_first_and_the_search_index_follows(project: Path, tmp_
 
     try:
         wait_for("Serving on")
+        # The edit below is seen through the system's file events (generator/serve_watch.py).
+        assert "for changes with the system's file events" in log.read_text()
         before = shard_entries()
         assert len(before) > 1  # several shards, so that "only the edited page's shard" means something
         mark = len(log.read_text())
