@@ -316,7 +316,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
                 swap_in(self._staging, site)
             self._staging = None
             if deferred:
-                self._background.refresh(site, search_cache)
+                self._background.refresh(site, search_cache,
+                                         known=self._render.kept_files if self._render is not None else None)
         self._finish()  # site_dir, and the collector's thresholds (also when nothing was staged)
         render, self._render = self._render, None
         if render is not None:

@@ -23,7 +23,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from generator.outputs.search_index import BUNDLE_DIR, SearchIndexError, index_site
 from generator.publish.site_swap import link_or_copy
@@ -54,14 +54,18 @@ class BackgroundIndex:
             self._generation += 1
             yield
 
-    def refresh(self, served: Path, cache: Path | None) -> None:
-        """Index the pages of ``served`` in a thread and put the new bundle in place when done."""
+    def refresh(self, served: Path, cache: Path | None, known: Mapping[str, str] | None = None) -> None:
+        """Index the pages of ``served`` in a thread and put the new bundle in place when done.
+
+        ``known`` gives the SHA-256 of pages just checked in ``served``, by site path (see
+        :func:`generator.outputs.search_index.index_site`).
+        """
         with self._lock:
             generation = self._generation
-        threading.Thread(target=self._refresh, args=(served, cache, generation), name="companion search index",
-                         daemon=True).start()
+        threading.Thread(target=self._refresh, args=(served, cache, generation, dict(known or {})),
+                         name="companion search index", daemon=True).start()
 
-    def _refresh(self, served: Path, cache: Path | None, generation: int) -> None:
+    def _refresh(self, served: Path, cache: Path | None, generation: int, known: dict[str, str]) -> None:
         try:
             work = Path(tempfile.mkdtemp(prefix=f".{served.name}.search-", dir=served.parent))
         except OSError as error:
@@ -69,7 +73,7 @@ class BackgroundIndex:
             return
         try:
             _link_pages(served, work)
-            report = index_site(work, served, cache)
+            report = index_site(work, served, cache, known=known)
             with self._lock:
                 if generation != self._generation:
                     return  # a newer build is being made or was swapped in: its own refresh follows
