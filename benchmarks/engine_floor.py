@@ -16,7 +16,8 @@ that the rest of the build sets, which no change to the generator can go below:
   is re-indexed), then one build with nothing changed; and for comparison the same edit with the
   real generator;
 * ``--serve-reloads``: ``mkdocs serve``'s edit-to-reload time (as ``run.py`` measures it); the
-  server's first build and the first reload record the two states, the other reloads replay them.
+  server's first build and the first reload record the two states, the other reloads replay them;
+  ``--serve-real-reloads`` the same with the real generator, for comparison.
 
 CPU seconds are user + system of the build and the processes it waited for (Pagefind).
 """
@@ -104,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, required=True, help="folder for the project and the logs (reused)")
     parser.add_argument("--builds", type=int, default=0, help="one-edit builds with the generator replayed")
     parser.add_argument("--serve-reloads", type=int, default=0, help="mkdocs serve reloads (the first records the second state; the server's first build recorded the first)")
+    parser.add_argument("--serve-real-reloads", type=int, default=0,
+                        help="mkdocs serve reloads with the real generator, for comparison")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
@@ -119,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         reloads = run.measure_serve(project, args.work / f"{project.name}-floor-serve.log", args.serve_reloads,
                                     args.timeout, mkdocs=replay_command("-"), edit=toggle)
         results["serve"] = [dict(r, replayed=i >= 1) for i, r in enumerate(reloads)]
+    if args.serve_real_reloads:
+        results["serve_real"] = run.measure_serve(project, args.work / f"{project.name}-real-serve.log",
+                                                  args.serve_real_reloads, args.timeout, edit=toggle)
     if args.json:
         print(json.dumps(results))
     else:
@@ -128,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         for i, row in enumerate(results.get("serve", [])):
             print(f"serve reload {i} ({'replayed' if row['replayed'] else 'recorded'}): {row['reload_s']:.2f} s, "
                   f"{row['cpu_s']:.2f} CPU s")
+        for i, row in enumerate(results.get("serve_real", [])):
+            print(f"serve reload {i} (real generator): {row['reload_s']:.2f} s, {row['cpu_s']:.2f} CPU s")
     return 0
 
 

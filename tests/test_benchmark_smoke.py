@@ -56,3 +56,27 @@ def test_plan_caps_countries_at_the_real_codes(n: int) -> None:
     shape = corpus.plan(n)
     assert shape.countries <= 249
     assert shape.organisations >= 1 and shape.events >= 1 and shape.concepts >= 1
+
+
+def test_engine_floor_replays_the_generator_and_builds_the_same_pages(tmp_path: Path) -> None:
+    """``benchmarks/engine_floor.py``: builds after the first two replay the recorded output (the
+    generator's part is the replay alone), and convert and keep the same pages as the real build."""
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "engine_floor.py"), "-n", "100", "--builds", "1",
+         "--serve-reloads", "2", "--json", "--work", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=1800, cwd=ROOT, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    data = json.loads(completed.stdout)
+    rows = {row["build"]: row for row in data["builds"]}
+    assert list(rows) == ["one-edit-replayed-0", "nothing-changed-replayed", "one-edit-real-generator"]
+    real = rows["one-edit-real-generator"]
+    assert not real["replayed"] and real["pages"]["converted"] == 2
+    assert rows["one-edit-replayed-0"]["replayed"] and rows["one-edit-replayed-0"]["pages"] == real["pages"]
+    assert rows["nothing-changed-replayed"]["replayed"]
+    assert rows["nothing-changed-replayed"]["pages"]["converted"] == 0
+    assert len(data["serve"]) == 2 and all(row["reload_s"] > 0 for row in data["serve"])
+    served = (tmp_path / "work" / "n100-floor-serve.log").read_text(encoding="utf-8")
+    # the server's first build and the first reload record the two states; the second reload replays
+    assert served.count("replay-generator: recorded") == 2
+    assert served.count("replay-generator: replayed") >= 1  # more if a save was seen twice
