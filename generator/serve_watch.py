@@ -1,8 +1,9 @@
 """``mkdocs serve`` rebuilds as soon as a content file is saved, not at its next poll.
 
 MkDocs watches files by polling (every 0.5 s, each poll listing every watched file), so a
-rebuild starts on average a quarter of a second after a save, and at 10,000 entries the polls
-alone keep a core busy. The content folders are watched with the system's file events instead
+rebuild starts on average a quarter of a second after a save, and at 10,000 entries each poll
+of ``content/`` costs about 60 ms of CPU (some 12% of a core for as long as the server runs). The
+content folders are watched with the system's file events instead
 (inotify, FSEvents or ReadDirectoryChangesW, through watchdog, which MkDocs already uses): a save
 asks the server for a rebuild exactly as MkDocs' own watcher does, and MkDocs still waits until
 changes stop for a moment (its ``build_delay``) before building.
