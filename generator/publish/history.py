@@ -9,11 +9,34 @@ from __future__ import annotations
 
 import datetime as _dt
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 
 def last_changed(root: Path) -> dict[str, _dt.date]:
-    """Path (relative to ``root``, POSIX) -> date (UTC) of the last commit touching it."""
+    """Path (relative to ``root``, POSIX) -> date (UTC) of the last commit touching it.
+
+    The walk is remembered for the commit checked out, so that the rebuilds of ``mkdocs serve``
+    repeat it only after a commit (it takes 0.1 s for this project's 245 commits, and grows
+    with the history).
+    """
+    head = _head(root)
+    return dict(_walk(root, head)) if head is not None else {}
+
+
+def _head(root: Path) -> str | None:
+    """The commit checked out in the repository holding ``root`` (``None`` outside Git)."""
+    try:
+        run = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return run.stdout.strip() if run.returncode == 0 and run.stdout.strip() else None
+
+
+@lru_cache(maxsize=4)
+def _walk(root: Path, head: str) -> dict[str, _dt.date]:
+    """:func:`last_changed` at commit ``head`` (only a key here: ``git log`` reads the checkout)."""
     try:
         run = subprocess.run(
             ["git", "-C", str(root), "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", "."],
