@@ -50,9 +50,7 @@ class Toggle:
     def __init__(self, project: Path) -> None:
         self.path = sorted((project / "content" / "organisations").glob("*.yaml"))[0]
         text = self.path.read_text(encoding="utf-8")
-        start = '\nsummary: "' if '\nsummary: "' in text else "\nsummary: "
-        if start not in text:
-            raise run.BenchmarkError(f"{self.path}: no one-line summary to edit")
+        start = run.summary_start(self.path, text)
         self.plain = text.replace(f"{start}{EDIT_MARK}", start, 1)
         self.edited = self.plain.replace(start, f"{start}{EDIT_MARK}", 1)
 

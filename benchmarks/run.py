@@ -501,16 +501,21 @@ def measure(n: int, m: int | None, work: Path, repeat: int, timeout: float, prof
     return record
 
 
+def summary_start(path: Path, text: str) -> str:
+    """Where the one-line summary of an entry file begins (the corpus quotes its summaries; the
+    companion's own entries mostly do not)."""
+    start = '\nsummary: "' if '\nsummary: "' in text else "\nsummary: "
+    if start not in text:
+        raise BenchmarkError(f"{path}: no one-line summary to edit")
+    return start
+
+
 def edit_one_entry(project: Path) -> Path:
-    """Change one organisation's summary, as a contributor would, and return the file (the corpus
-    quotes its summaries; the companion's own entries mostly do not)."""
+    """Change one organisation's summary, as a contributor would, and return the file."""
     path = sorted((project / "content" / "organisations").glob("*.yaml"))[0]
     text = path.read_text(encoding="utf-8")
-    start = '\nsummary: "' if '\nsummary: "' in text else "\nsummary: "
-    edited = text.replace(start, f"{start}Edited. ", 1)
-    if edited == text:
-        raise BenchmarkError(f"{path}: no one-line summary to edit")
-    path.write_text(edited, encoding="utf-8")
+    start = summary_start(path, text)
+    path.write_text(text.replace(start, f"{start}Edited. ", 1), encoding="utf-8")
     return path
 
 

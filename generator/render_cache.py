@@ -61,7 +61,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator.publish.site_swap import link_or_copy
-from generator.render.cache_files import write_atomically
+from generator.render.cache_files import file_sha256, write_atomically
 from generator.render_listening import (
     Listening, QuietSkips, RecordingFiles, handler_sources, lookup_answer, silenced, source_digest,
 )
@@ -461,7 +461,7 @@ class RenderCache:
             if not source.is_file():
                 return False
             link_or_copy(source, target)
-            if hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+            if file_sha256(target) == digest:
                 return True
         except OSError:
             pass

@@ -18,6 +18,8 @@ from typing import Any, Iterator
 
 from mkdocs.structure.files import Files
 
+from generator.render.cache_files import file_sha256
+
 _SKIPPED = "Page skipped: '"
 """How MkDocs (``_build_page``) starts its notice that a page rendered empty and was not written."""
 
@@ -215,9 +217,9 @@ def handler_sources(handler: Any) -> dict[str, str] | None:
 def source_digest(path: str) -> str | None:
     """The SHA-256 of a file, or of a package folder's listing (a path ending in ``/``: its modules and
     subfolders, caches and hidden entries aside); ``None`` if it cannot be read."""
-    if not path.endswith("/"):
-        return file_sha256(path)
     try:
+        if not path.endswith("/"):
+            return file_sha256(path)
         names = sorted(f"{entry.name}/" if entry.is_dir() else entry.name for entry in os.scandir(path)
                        if not entry.name.startswith((".", "__pycache__"))
                        and (entry.is_dir() or entry.name.endswith((".py", ".pyi"))))
@@ -226,13 +228,5 @@ def source_digest(path: str) -> str | None:
     return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def file_sha256(path: str) -> str | None:
-    """The SHA-256 of the file at ``path``, or ``None`` if it cannot be read."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-__all__ = ["Listening", "QuietSkips", "RecordingFiles", "file_sha256", "handler_sources", "source_digest",
+__all__ = ["Listening", "QuietSkips", "RecordingFiles", "handler_sources", "source_digest",
            "listen_to_autorefs", "listen_to_mkdocstrings", "lookup_answer", "silenced"]

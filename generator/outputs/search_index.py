@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Mapping
 
 from generator.publish.site_swap import link_or_copy
+from generator.render.cache_files import file_sha256
 
 BUNDLE_DIR = "pagefind"
 """Where the index goes, relative to the site root (the search script's ``data-bundle``)."""
@@ -169,7 +170,7 @@ def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None 
     todo = [shard for shard in range(shards) if shard not in outputs]
     with ThreadPoolExecutor(max_workers=max(1, min(PARALLEL, len(todo)))) as pool:
         for shard in pool.map(lambda shard: _index_shard(site_dir, shard, members[shard]), todo):
-            outputs[shard] = {path: _file_digest(site_dir / path) for path in _shard_files(site_dir, shard)}
+            outputs[shard] = {path: file_sha256(site_dir / path) for path in _shard_files(site_dir, shard)}
     (bundle / MANIFEST).write_text(json.dumps({"shards": [f"shard-{n}/" for n in range(1, shards)]}) + "\n",
                                    encoding="utf-8")
     if cache is not None:
@@ -222,10 +223,6 @@ def _digest(inputs: object) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _pagefind_version() -> str:
     """What ``pagefind --version`` says: a new Pagefind indexes every shard again."""
     run = _run([sys.executable, "-m", "pagefind", "--version"], timeout=120)
@@ -270,7 +267,7 @@ def _reusable(record: object, inputs: str, previous: Path | None, shard: int) ->
             return None
         for path, digest in files.items():
             source = previous / path
-            if not stat.S_ISREG(os.lstat(source).st_mode) or _file_digest(source) != digest:
+            if not stat.S_ISREG(os.lstat(source).st_mode) or file_sha256(source) != digest:
                 return None
     except OSError:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -19,6 +20,11 @@ def library_versions(names: Iterable[str]) -> str:
         except metadata.PackageNotFoundError:
             found.append(f"{name}=none")
     return "\0".join(found)
+
+
+def file_sha256(path: Path | str) -> str:
+    """The SHA-256 of the file at ``path``, in hex (raises ``OSError`` if it cannot be read)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def write_atomically(path: Path, data: bytes) -> bool:
