@@ -84,7 +84,7 @@ class CompanionConfig(Config):
     overrides_dir = opt.Type(str, default="overrides/generator")
     cache_dir = opt.Type(str, default=".cache/citations")
     entry_cache = opt.Type(str, default=".cache/entries.pickle")
-    page_cache = opt.Type(str, default=".cache/pages.pickle")
+    page_cache = opt.Type(str, default=".cache/pages")
     render_cache = opt.Type(str, default=".cache/render.json")
     search_cache = opt.Type(str, default=".cache/search-index.json")
     styles = opt.ListOfItems(opt.Type(str), default=list(DEFAULT_STYLES))

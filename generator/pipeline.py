@@ -58,7 +58,7 @@ class ProjectConfig:
         cache_dir: where formatted citations are cached between builds (``None``: no cache).
         entry_cache: file of validated entries kept between builds, so that a rebuild
             parses only changed files (``None``: parse everything).
-        page_cache: file of rendered entry pages kept between builds, so that a rebuild renders
+        page_cache: folder of rendered entry pages kept between builds, so that a rebuild renders
             only pages whose inputs changed (``None``: render every page).
         verify_page_cache: render cached pages too and list those that differ in
             :attr:`BuildResult.stale_pages` (for tests).
@@ -120,7 +120,7 @@ class ProjectConfig:
             options.setdefault(name, value)
         options.setdefault("cache_dir", root / ".cache" / "citations")
         options.setdefault("entry_cache", root / ".cache" / "entries.pickle")
-        options.setdefault("page_cache", root / ".cache" / "pages.pickle")
+        options.setdefault("page_cache", root / ".cache" / "pages")
         return cls(root=root, content_dir=root / "content", bibliography_dir=root / "bibliography",
                    overrides_dir=root / "overrides" / "generator", **options)
 

@@ -21,6 +21,7 @@ import jinja2
 import pytest
 
 from generator.load import entry_cache
+from generator.render import page_cache
 from generator.pipeline import ProjectConfig, build
 from generator.render.renderer import PACKAGE_TEMPLATES
 
@@ -120,6 +121,21 @@ def _replace_with_folder(path: Path) -> None:
     (path / "x").mkdir(parents=True)
 
 
+def _buckets(root: Path) -> list[Path]:
+    """The page cache's files (every one of them holds pages in a project this size)."""
+    found = sorted((root / ".cache/pages").glob("*.pickle"))
+    assert len(found) == page_cache.BUCKETS
+    return found
+
+
+def _swap_buckets(root: Path) -> None:
+    """Two page-cache files exchanged: each holds well-formed pages, filed under the wrong hash."""
+    first, second = _buckets(root)[:2]
+    a, b = first.read_bytes(), second.read_bytes()
+    first.write_bytes(b)
+    second.write_bytes(a)
+
+
 CASES: dict[str, Callable[[Path, Path], None]] = {
     # .cache as a whole
     "cache is a file": lambda root, m: (shutil.rmtree(root / ".cache"), (root / ".cache").write_bytes(b"\xff\xfe")),
@@ -141,12 +157,14 @@ CASES: dict[str, Callable[[Path, Path], None]] = {
     "entries: records that are not pickles": lambda root, m: (root / ".cache/entries.pickle").write_bytes(
         _records(root / ".cache/entries.pickle", lambda key: b"\x80\x05truncated")),
     # the page cache
-    "pages: truncated": lambda root, m: (root / ".cache/pages.pickle").write_bytes(
-        (root / ".cache/pages.pickle").read_bytes()[:100]),
-    "pages: os.system payload": lambda root, m: (root / ".cache/pages.pickle").write_bytes(pickle.dumps(_Touch(m))),
-    "pages: Path.touch through an allowed module": lambda root, m: (root / ".cache/pages.pickle").write_bytes(
-        touch_via("generator.load.loader", m)),
-    "pages: a folder": lambda root, m: _replace_with_folder(root / ".cache/pages.pickle"),
+    "pages: truncated": lambda root, m: [bucket.write_bytes(bucket.read_bytes()[:100]) for bucket in _buckets(root)],
+    "pages: os.system payload": lambda root, m: [bucket.write_bytes(pickle.dumps(_Touch(m))) for bucket in _buckets(root)],
+    "pages: Path.touch through an allowed module": lambda root, m: [
+        bucket.write_bytes(touch_via("generator.load.loader", m)) for bucket in _buckets(root)],
+    "pages: each file a folder": lambda root, m: [_replace_with_folder(bucket) for bucket in _buckets(root)],
+    "pages: a file instead of the folder": lambda root, m: (shutil.rmtree(root / ".cache/pages"),
+                                                            (root / ".cache/pages").write_bytes(b"\xff\xfe")),
+    "pages: pages moved to another file": lambda root, m: _swap_buckets(root),
     # the citation cache
     # the citation cache: each table damaged a different way (one citeproc-js run for all)
     "citations: every table damaged": lambda root, m: _damage_tables(root),
@@ -173,7 +191,8 @@ def test_a_damaged_or_forged_cache_is_ignored_and_rebuilt(damage: str, filled, t
     if (root / ".cache").is_dir() and not (root / ".cache").is_symlink():
         again = build(config(root))
         assert again.files == reference
-        if damage.startswith(("entries", "pages")) and not damage.endswith("a folder"):
+        if damage.startswith(("entries", "pages")) and not damage.endswith(("a folder", "each file a folder",
+                                                                                   "a file instead of the folder")):
             assert pickle.loads((root / ".cache/entries.pickle").read_bytes())["fingerprint"] == \
                 entry_cache.fingerprint()
             assert again.reused_pages > 0

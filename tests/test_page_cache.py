@@ -86,6 +86,31 @@ def test_editing_one_summary_renders_its_neighbourhood_only(project: Path, rende
     assert warm.files == build(config(project, cache=False)).files
 
 
+
+def test_a_rebuild_rewrites_only_the_cache_files_holding_changed_pages(project: Path) -> None:
+    first = build(config(project))
+    folder = project / ".cache" / "pages"
+    before = page_cache_module.PageCache(folder)._old
+    inodes = {bucket.name: bucket.stat().st_ino for bucket in folder.glob("*.pickle")}
+    assert len(inodes) == page_cache_module.BUCKETS
+    assert build(config(project)).files == first.files
+    assert {b.name: b.stat().st_ino for b in folder.glob("*.pickle")} == inodes  # nothing changed: nothing written
+
+    edit(project, "content/concepts/asian-turn.yaml", "summary: The second stage", "summary: The second phase")
+    warm = build(config(project))
+    after = page_cache_module.PageCache(folder)._old  # what the next build will find
+    renewed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    changed = {path for path in warm.files if warm.files[path] != first.files.get(path)}
+    assert "concepts/asian-turn/index.md" in renewed and changed & after.keys() <= renewed
+    rewritten = {b.name for b in folder.glob("*.pickle") if b.stat().st_ino != inodes[b.name]}
+    # a page whose key changed is rewritten even if its text did not (its neighbourhood did)
+    assert rewritten == {f"{page_cache_module._bucket(path):02d}.pickle" for path in renewed}
+    assert len(rewritten) < page_cache_module.BUCKETS // 2, (len(renewed), sorted(rewritten))
+    again = build(config(project, verify=True))
+    assert again.files == warm.files and not again.stale_pages
+    assert again.reused_pages == len(after)
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     # an event's name is shown on the pages it links to ("Referenced by") and that link to it
     "rename an event": lambda root: edit(
@@ -212,7 +237,8 @@ def test_a_damaged_or_hostile_cache_is_ignored(content: bytes, project: Path, re
     monkeypatch.chdir(tmp_path)
     reference = build(config(project, cache=False))
     build(config(project))
-    (project / ".cache" / "pages.pickle").write_bytes(content)
+    for bucket in (project / ".cache" / "pages").glob("*.pickle"):
+        bucket.write_bytes(content)
     rendered.clear()
     assert build(config(project)).files == reference.files
     assert len(rendered) == len(reference.site.entries)

@@ -41,10 +41,20 @@ def works_cited_by(bibliography: Any, seed: str) -> list[tuple[str, list[str]]]:
 
 def entries_about(site: Any, key: str) -> list[Any]:
     """Entries about the work ``key``: those whose own citation-key field (a guide's ``work``) names it."""
-    from generator.schema.fields import Cite
+    index = site.memo.get("entries_about")
+    if index is None:  # once per build: each source page asks, and each question would scan every entry
+        from generator.schema.fields import Cite
 
-    return [e for e in site.entries if any(isinstance(f.type, Cite) and getattr(e.get(f.name), "key", None) == key
-                                           for f in e.type.fields)]
+        index = site.memo["entries_about"] = {}
+        cite_fields: dict[int, list[str]] = {}  # by id(): a type is a dataclass whose hash walks its fields
+        for e in site.entries:
+            names = cite_fields.get(id(e.type))
+            if names is None:
+                names = cite_fields[id(e.type)] = [f.name for f in e.type.fields if isinstance(f.type, Cite)]
+            named = {getattr(e.get(name), "key", None) for name in names}
+            for work in named - {None}:
+                index.setdefault(work, []).append(e)
+    return list(index.get(key, []))
 
 
 def disagreements_citing(site: Any, seed: str) -> list[str]:
