@@ -15,6 +15,7 @@ import hashlib
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,7 +34,8 @@ from generator.cite.page_citation import PageCitations, page_bibliography, stand
 from generator.load.linker import Site, link
 from generator.load.entry_cache import EntryCache
 from generator.load.loader import Entry, Remains, load_entries, outside_project
-from generator.render.page_cache import PageCache, neighbourhood, uncached
+from generator.render.page_cache import DERIVED_PREFIX, PageCache, neighbourhood, uncached
+from generator.outputs.datapackage import EncodedRows, Reuse, well_formed_rows
 from generator.render.renderer import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 from generator.schema.translit import check_transliterations
 from generator.schema.declare import load_schema
@@ -102,7 +104,7 @@ class ProjectConfig:
     schema: Schema = field(default_factory=default_schema)
     schema_problems: tuple[Diagnostic, ...] = ()
 
-    @property
+    @cached_property
     def addresses(self) -> Addresses:
         """Every absolute address this build prints (see :mod:`generator.publish.addresses`)."""
         return Addresses.for_build(self.site_url, self.edition)
@@ -135,8 +137,11 @@ class BuildResult:
     bibliography: Bibliography | None = None
     reused_pages: int = 0
     """Entry and source pages taken from the page cache instead of rendered."""
+    reused_rows: int = 0
+    """Entries whose rows in a data table were taken from the page cache instead of made again."""
     stale_pages: list[str] = field(default_factory=list)
-    """Cached pages that differed from a fresh render (only with ``verify_page_cache``)."""
+    """Cached pages that differed from a fresh render, and cached data rows (by their names in the
+    page cache) that differed from the rows made again (only with ``verify_page_cache``)."""
 
     @property
     def ok(self) -> bool:
@@ -308,11 +313,11 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
     renderer = Renderer(env, site, citations, globals_, glossary=glossary)
 
     cache = PageCache(config.page_cache, verify=config.verify_page_cache)
-    entry_page, source_page = _reusing_renderers(
+    entry_page, source_page, data_rows = _reusing_renderers(
         cache, config, site, digests, renderer, citations, page_citations, updated, glossary, today_year)
     files = emit_site(site, bibliography, citations, renderer, config, diagnostics, entry_page=entry_page,
-                      source_page=source_page)
-    result.reused_pages, result.stale_pages = cache.hits, cache.stale
+                      source_page=source_page, data_rows=data_rows)
+    result.reused_pages, result.reused_rows, result.stale_pages = cache.hits, cache.derived_hits, cache.stale
     if diagnostics.errors:
         return {}
     cache.save()
@@ -322,8 +327,9 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
 def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, digests: dict[str, str],
                        renderer: Renderer, citations: SiteCitations, page_citations: PageCitations,
                        updated: dict[str, Any], glossary: Any, today_year: int,
-                       ) -> tuple[Callable[[Entry], str], Callable[[str, Callable[[], str]], str]]:
-    """Entry-page and source-page renderers that take unchanged pages from ``cache``.
+                       ) -> tuple[Callable[[Entry], str], Callable[[str, Callable[[], str]], str], Reuse]:
+    """Entry-page and source-page renderers, and the data tables' ``reuse`` (see
+    :func:`generator.outputs.datapackage.data_files`), that take unchanged pages and rows from ``cache``.
 
     The keys are described in :mod:`generator.render.page_cache`; ``digests`` holds each entry
     file's SHA-256 by its displayed path.
@@ -335,15 +341,29 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
         glossary=(list(glossary.abbreviations.items()), list(glossary.terms.items())),
         labels=list(site_labels(site).items()), citations=citations.cache_state())
 
+    keys: dict[str, str] = {}
+
+    def entry_key(entry: Entry, path: str) -> str:
+        """The key of ``path``, a page or value made from what ``entry``'s page reads."""
+        inputs = keys.get(entry.id)
+        if inputs is None:
+            own = (updated.get(entry.path),
+                   [page_citations.formatted_text(entry, style) for style in page_citations.styles],
+                   page_citations.bibtex(entry))
+            inputs = keys[entry.id] = PageCache.page_key(
+                site_key, entry.page_path, ((i, digests[e.path]) for i, e in neighbourhood(entry, site).items()), own)
+        return inputs if path == entry.page_path else PageCache.page_key(inputs, path, (), ())
+
     def entry_page(entry: Entry) -> str:
         if uncached(entry.type):
             return renderer.entry_page(entry)
-        own = (updated.get(entry.path),
-               [page_citations.formatted_text(entry, style) for style in page_citations.styles],
-               page_citations.bibtex(entry))
-        key = PageCache.page_key(site_key, entry.page_path,
-                                 ((i, digests[e.path]) for i, e in neighbourhood(entry, site).items()), own)
-        return cache.render(entry.page_path, key, lambda: renderer.entry_page(entry))
+        return cache.render(entry.page_path, entry_key(entry, entry.page_path), lambda: renderer.entry_page(entry))
+
+    def data_rows(table: str, entry: Entry, encode: Callable[[], EncodedRows]) -> EncodedRows:
+        if uncached(entry.type):
+            return encode()
+        name = f"{DERIVED_PREFIX}data/{table}/{entry.id}"
+        return cache.derive(name, entry_key(entry, name), encode, well_formed_rows)
 
     bib_files = hashlib.sha256()
     for path in sorted(config.bibliography_dir.glob("*.bib")):
@@ -356,7 +376,7 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
         citing = [(c.entry.id, digests[c.entry.path], c.locators) for c in citations.cited_on.get(key, [])]
         return cache.render(path, PageCache.page_key(site_key, path, [], (shared, citing)), render)
 
-    return entry_page, source_page
+    return entry_page, source_page, data_rows
 
 
 def write_files(files: dict[str, str | bytes], out: Path) -> None:

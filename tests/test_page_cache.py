@@ -108,7 +108,9 @@ def test_a_rebuild_rewrites_only_the_cache_files_holding_changed_pages(project: 
     assert len(rewritten) < page_cache_module.BUCKETS // 2, (len(renewed), sorted(rewritten))
     again = build(config(project, verify=True))
     assert again.files == warm.files and not again.stale_pages
-    assert again.reused_pages == len(after)
+    derived = [name for name in after if name.startswith(page_cache_module.DERIVED_PREFIX)]
+    assert again.reused_pages == len(after) - len(derived)
+    assert derived and again.reused_rows == len(derived)
 
 
 EDITS: dict[str, Callable[[Path], None]] = {
@@ -223,6 +225,23 @@ def test_a_missing_neighbour_would_be_caught(project: Path, monkeypatch: pytest.
     # The pages it links to list it under "Referenced by"; without backlinks in their keys they go stale.
     assert "organisations/csto/index.md" in result.stale_pages
 
+
+
+def test_rows_with_a_missing_input_would_be_caught(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Data rows are checked like pages: with only the entry itself in the key, a country's row keeps a
+    membership count that an organisation's file changed."""
+    build(config(project))
+    monkeypatch.setattr("generator.pipeline.neighbourhood", lambda entry, site: {entry.id: entry})
+    build(config(project))
+    file = project / "content/organisations/csto.yaml"
+    text = file.read_text(encoding="utf-8")
+    start = text.index("  - country: kgz\n")
+    file.write_text(text[:start] + text[text.index("  - country: tjk\n"):], encoding="utf-8")
+    result = build(config(project, verify=True))
+    assert result.ok, result.diagnostics.report()
+    assert f"{page_cache_module.DERIVED_PREFIX}data/countries/kgz" in result.stale_pages
+    monkeypatch.undo()
+    assert build(config(project, verify=True)).stale_pages == []
 
 class _Payload:
     def __reduce__(self):

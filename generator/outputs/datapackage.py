@@ -391,27 +391,28 @@ TABLES: tuple[Table, ...] = (ORGANISATIONS, MEMBERSHIPS, EVENTS, CONCEPTS, COUNT
 # --------------------------------------------------------------------------- rows
 
 
-def _organisation_rows(site: Site, page: Callable[[str], str]) -> list[dict[str, Any]]:
-    rows = []
-    for org in site.of_type("organisation"):
-        rows.append({
-            "id": org.id, "name": org.name, "kind": org.get("kind"),
-            "abbreviations": _names(org.get("abbreviations")), "names": _names(org.get("names")),
-            **_date_values("founded", org.get("founded")), **_date_values("dissolved", org.get("dissolved")),
-            "parent": _ref(org.get("parent")),
-            "predecessors": _refs(org.get("predecessors")), "successors": _refs(org.get("successors")),
-            "member_count": len(org.get("members") or []),
-            **_tail(org, page),
-        })
-    return rows
+RowsOf = Callable[[Entry, Callable[[str], str]], list[dict[str, Any]]]
+"""What makes a table's rows from one entry, given the ``page`` URL maker: every table but the sources'
+is the union of its entries' rows, so a rebuild can reuse the rows of entries that did not change."""
 
 
-def _membership_rows(site: Site) -> list[dict[str, Any]]:
+def _organisation_rows(site: Site, org: Entry, page: Callable[[str], str]) -> list[dict[str, Any]]:
+    return [{
+        "id": org.id, "name": org.name, "kind": org.get("kind"),
+        "abbreviations": _names(org.get("abbreviations")), "names": _names(org.get("names")),
+        **_date_values("founded", org.get("founded")), **_date_values("dissolved", org.get("dissolved")),
+        "parent": _ref(org.get("parent")),
+        "predecessors": _refs(org.get("predecessors")), "successors": _refs(org.get("successors")),
+        "member_count": len(org.get("members") or []),
+        **_tail(org, page),
+    }]
+
+
+def _membership_rows(site: Site, org: Entry, page: Callable[[str], str]) -> list[dict[str, Any]]:
     records = []
-    for org in site.of_type("organisation"):
-        for index, record in enumerate(org.get("members") or []):
-            start = _earliest(record.get("from")) or ""
-            records.append(((org.id, record["country"].target, start, record["role"], index), org, record))
+    for index, record in enumerate(org.get("members") or []):
+        start = _earliest(record.get("from")) or ""
+        records.append(((org.id, record["country"].target, start, record["role"], index), org, record))
     records.sort(key=lambda r: r[0])
     rows = []
     sequence: dict[tuple[str, str], int] = {}
@@ -431,36 +432,33 @@ def _membership_rows(site: Site) -> list[dict[str, Any]]:
     return rows
 
 
-def _event_rows(site: Site, page: Callable[[str], str]) -> list[dict[str, Any]]:
+def _event_rows(site: Site, e: Entry, page: Callable[[str], str]) -> list[dict[str, Any]]:
     return [{
         "id": e.id, "name": e.name, "kind": e.get("kind"), **_date_values("date", e.get("date")),
         "organisations": _refs(e.get("organisations")), "countries": _refs(e.get("countries")),
         "place": e.get("place"), **_tail(e, page),
-    } for e in site.of_type("event")]
+    }]
 
 
-def _concept_rows(site: Site, page: Callable[[str], str]) -> list[dict[str, Any]]:
+def _concept_rows(site: Site, c: Entry, page: Callable[[str], str]) -> list[dict[str, Any]]:
     return [{
         "id": c.id, "name": c.name, "definition": c.get("definition", {}).get("text"),
         "definition_sources": _sources(c.get("definition", {}).get("sources")),
         "other_names": _names(c.get("other_names")), "related": _refs(c.get("related")), **_tail(c, page),
-    } for c in site.of_type("concept")]
+    }]
 
 
-def _country_rows(site: Site, page: Callable[[str], str]) -> list[dict[str, Any]]:
-    rows = []
+def _country_rows(site: Site, country: Entry, page: Callable[[str], str]) -> list[dict[str, Any]]:
     overview = overview_relation(site)
     membership = overview[1] if overview is not None else None  # the organisations' members (not people's roles)
-    for country in site.of_type("country"):
-        iso = pycountry.countries.get(alpha_3=country.id.upper())
-        rows.append({
-            "id": country.id, "name": country.name, "iso_alpha3": country.id.upper(),
-            "iso_alpha2": getattr(iso, "alpha_2", None), "iso_numeric": getattr(iso, "numeric", None),
-            "names": _names(country.get("names")),
-            "membership_count": len([r for r in site.related.get(country.id, []) if r.field is membership]),
-            **_tail(country, page),
-        })
-    return rows
+    iso = pycountry.countries.get(alpha_3=country.id.upper())
+    return [{
+        "id": country.id, "name": country.name, "iso_alpha3": country.id.upper(),
+        "iso_alpha2": getattr(iso, "alpha_2", None), "iso_numeric": getattr(iso, "numeric", None),
+        "names": _names(country.get("names")),
+        "membership_count": len([r for r in site.related.get(country.id, []) if r.field is membership]),
+        **_tail(country, page),
+    }]
 
 
 def _source_rows(bibliography: Bibliography, page: Callable[[str], str]) -> list[dict[str, Any]]:
@@ -576,15 +574,12 @@ def type_table(entry_type: EntryType) -> Table:
     return Table(entry_type.folder, entry_type.plural, entry_type.doc, tuple(columns), ("id",), keys)
 
 
-def _type_rows(entry_type: EntryType, site: Site, page: Callable[[str], str]) -> list[dict[str, Any]]:
-    rows = []
-    for entry in site.of_type(entry_type):
-        row: dict[str, Any] = {"id": entry.id, "name": entry.name}
-        for field in entry_type.fields:
-            if field.name not in _SKIPPED:
-                row.update(_field_values(field, entry))
-        rows.append({**row, **_tail(entry, page)})
-    return rows
+def _type_rows(entry_type: EntryType, entry: Entry, page: Callable[[str], str]) -> list[dict[str, Any]]:
+    row: dict[str, Any] = {"id": entry.id, "name": entry.name}
+    for field in entry_type.fields:
+        if field.name not in _SKIPPED:
+            row.update(_field_values(field, entry))
+    return [{**row, **_tail(entry, page)}]
 
 
 def _relation_table_name(relation: Relation) -> str:
@@ -626,14 +621,13 @@ def relation_table(entry_type: EntryType, field: Field, tables: dict[str, Table]
                  tuple(keys), order=(holder, target, "sequence"), listed_as=f"their {relation.label}s")
 
 
-def _relation_rows(entry_type: EntryType, field: Field, site: Site) -> list[dict[str, Any]]:
+def _relation_rows(entry_type: EntryType, field: Field, entry: Entry) -> list[dict[str, Any]]:
     relation: Relation = field.type  # type: ignore[assignment]
     holder, target = entry_type.name, relation.target
     records = []
-    for entry in site.of_type(entry_type):
-        for index, record in enumerate(entry.get(field.name) or []):
-            start = _earliest(record.get("from")) or ""
-            records.append(((entry.id, record[target].target, start, record.get("role") or "", index), record))
+    for index, record in enumerate(entry.get(field.name) or []):
+        start = _earliest(record.get("from")) or ""
+        records.append(((entry.id, record[target].target, start, record.get("role") or "", index), record))
     records.sort(key=lambda r: r[0])
     rows = []
     sequence: dict[tuple[str, str], int] = {}
@@ -651,12 +645,12 @@ def _relation_rows(entry_type: EntryType, field: Field, site: Site) -> list[dict
     return rows
 
 
-_DECLARED_TYPES: dict[str, tuple[Table, Callable[[Site, Callable[[str], str]], list[dict[str, Any]]]]] = {
+_DECLARED_TYPES: dict[str, tuple[Table, Callable[[Site, Entry, Callable[[str], str]], list[dict[str, Any]]]]] = {
     "organisation": (ORGANISATIONS, _organisation_rows), "event": (EVENTS, _event_rows),
     "concept": (CONCEPTS, _concept_rows), "country": (COUNTRIES, _country_rows),
 }
 """The default types' hand-written tables (their column documentation is part of the declarations)."""
-_DECLARED_RELATIONS: dict[tuple[str, str], tuple[Table, Callable[[Site], list[dict[str, Any]]]]] = {
+_DECLARED_RELATIONS: dict[tuple[str, str], tuple[Table, Callable[[Site, Entry, Callable[[str], str]], list[dict[str, Any]]]]] = {
     ("organisation", "members"): (MEMBERSHIPS, _membership_rows),
 }
 
@@ -674,11 +668,11 @@ def _declared(entry_type: EntryType) -> bool:
     return wanted is not None and wanted <= {f.name for f in entry_type.fields}
 
 
-def _table_plan(site: Site) -> list[tuple[Table, Callable[[Callable[[str], str]], list[dict[str, Any]]]]]:
-    """The entry tables in order, each with what makes its rows (given the ``page`` URL maker):
-    for each type with the ``data`` feature, its table, then one link table per Relation field."""
+def _table_plan(site: Site) -> list[tuple[Table, EntryType, RowsOf]]:
+    """The entry tables in order, each with the type whose entries give its rows and what makes one
+    entry's rows: for each type with the ``data`` feature, its table, then one link table per Relation field."""
     types = _site_types(site)
-    plan: list[tuple[Table, Callable[[Callable[[str], str]], list[dict[str, Any]]]]] = []
+    plan: list[tuple[Table, EntryType, RowsOf]] = []
     tables: dict[str, Table] = {}
     for entry_type in types:
         if not entry_type.has("data"):
@@ -690,16 +684,17 @@ def _table_plan(site: Site) -> list[tuple[Table, Callable[[Callable[[str], str]]
         if entry_type.name not in tables:
             continue
         declared = _DECLARED_TYPES.get(entry_type.name) if _declared(entry_type) else None
-        plan.append((tables[entry_type.name],
-                     (lambda page, make=declared[1]: make(site, page)) if declared else
-                     (lambda page, entry_type=entry_type: _type_rows(entry_type, site, page))))
+        plan.append((tables[entry_type.name], entry_type,
+                     (lambda entry, page, make=declared[1]: make(site, entry, page)) if declared else
+                     (lambda entry, page, entry_type=entry_type: _type_rows(entry_type, entry, page))))
         for field in entry_type.relations:
             link = _DECLARED_RELATIONS.get((entry_type.name, field.name)) if _declared(entry_type) else None
             if link:
-                plan.append((link[0], lambda page, make=link[1]: make(site)))
+                plan.append((link[0], entry_type, lambda entry, page, make=link[1]: make(site, entry, page)))
             else:
-                plan.append((relation_table(entry_type, field, tables),
-                             lambda page, entry_type=entry_type, field=field: _relation_rows(entry_type, field, site)))
+                plan.append((relation_table(entry_type, field, tables), entry_type,
+                             lambda entry, page, entry_type=entry_type, field=field:
+                             _relation_rows(entry_type, field, entry)))
     return plan
 
 
@@ -708,7 +703,8 @@ def site_tables(site: Site, page: Callable[[str], str] | None = None,
     """Every table of the data package with its rows, in order: for each type with the ``data``
     feature, its table, then one link table per Relation field; the sources last."""
     page = page or (lambda url: url)
-    out = [(table, rows(page)) for table, rows in _table_plan(site)]
+    out = [(table, [row for entry in site.of_type(entry_type) for row in rows_of(entry, page)])
+           for table, entry_type, rows_of in _table_plan(site)]
     if bibliography is not None:
         out.append((SOURCES, _source_rows(bibliography, page)))
     return out
@@ -722,7 +718,7 @@ def _site_types(site: Site) -> list[EntryType]:
 def download_descriptions(site: Site) -> dict[str, str]:
     """The data page's line for each data file (``organisations.csv``: what it holds)."""
     out = {"datapackage.json": "Frictionless Data Package describing every table."}
-    for table, _ in _table_plan(site) + [(SOURCES, None)]:
+    for table in [t for t, _, _ in _table_plan(site)] + [SOURCES]:
         out[f"{table.name}.csv"] = table.download_text()
         out[f"{table.name}.json"] = f"{table.title} as JSON."
     return out
@@ -742,20 +738,58 @@ def _csv_cell(column: Column, value: Any) -> str:
     return _guard(text) if column.text else text
 
 
-def _csv(table: Table, rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.name for c in table.columns])
-    for row in rows:
-        writer.writerow([_csv_cell(c, row.get(c.name)) for c in table.columns])
-    return out.getvalue()
+class _Lines:
+    """A table's rows as the lines of its CSV and JSON files."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._out = io.StringIO()
+        self._writer = csv.writer(self._out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+
+    def csv(self, values: list[str]) -> str:
+        self._out.seek(0)
+        self._out.truncate()
+        self._writer.writerow(values)
+        return self._out.getvalue()
+
+    def encode(self, rows: list[dict[str, Any]], cited: bool) -> EncodedRows:
+        """``rows`` as :data:`EncodedRows` (their citation keys left out when ``cited`` is false)."""
+        columns = self.table.columns
+        # JSON: one record per line, as readable in a diff as indented JSON, and json.dumps without
+        # ``indent`` runs in C (with ``indent`` it falls back to pure Python, 5x slower here).
+        encoded = tuple((self.table.sort_key(row), self.csv([_csv_cell(c, row.get(c.name)) for c in columns]),
+                         json.dumps({c.name: row.get(c.name) for c in columns}, ensure_ascii=False))
+                        for row in rows)
+        keys: set[str] = set()
+        if cited:
+            _cited_keys(rows, keys)
+        return encoded, tuple(sorted(keys))
+
+    def files(self, encoded: list[tuple[tuple, str, str]]) -> tuple[str, str]:
+        """The CSV and JSON files of the rows, sorted by the table's order."""
+        encoded.sort(key=lambda line: line[0])
+        header = self.csv([c.name for c in self.table.columns])
+        json_lines = [line[2] for line in encoded]
+        return (header + "".join(line[1] for line in encoded),
+                "[\n" + ",\n".join(json_lines) + "\n]\n" if json_lines else "[]\n")
 
 
-def _json(table: Table, rows: list[dict[str, Any]]) -> str:
-    # One record per line: as readable in a diff as indented JSON, and json.dumps without
-    # ``indent`` runs in C (with ``indent`` it falls back to pure Python, 5x slower here).
-    lines = [json.dumps({c.name: row.get(c.name) for c in table.columns}, ensure_ascii=False) for row in rows]
-    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+EncodedRows = tuple[tuple[tuple[tuple, str, str], ...], tuple[str, ...]]
+"""Some rows of a table, encoded: for each row its sort key, CSV line and JSON line; then the
+citation keys the rows hold (plain data, so that a build can keep them for the next)."""
+
+def well_formed_rows(value: Any) -> bool:
+    """Whether ``value`` has the shape of :data:`EncodedRows` (a kept value is read as if anyone wrote it)."""
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)
+            and isinstance(value[1], tuple) and all(isinstance(k, str) for k in value[1])
+            and all(isinstance(r, tuple) and len(r) == 3 and isinstance(r[0], tuple)
+                    and all(type(c) in (str, int) for c in r[0]) and isinstance(r[1], str) and isinstance(r[2], str)
+                    for r in value[0]))
+
+
+Reuse = Callable[[str, Entry, Callable[[], EncodedRows]], EncodedRows]
+"""``reuse(table_name, entry, encode)``: the entry's encoded rows in that table, from ``encode()`` or
+from an earlier build (see :func:`data_files`)."""
 
 
 def _cited_keys(value: Any, found: set[str]) -> None:
@@ -782,7 +816,7 @@ def _work_title(bibliography: Bibliography, key: str) -> str:
 
 def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url: str = "",
                licence: dict[str, str] | None = None, title: str = "Research companion — data",
-               name: str = "research-companion") -> dict[str, str]:
+               name: str = "research-companion", reuse: Reuse | None = None) -> dict[str, str]:
     """The data tables and their Data Package descriptor, as ``{"data/<file>": text}``.
 
     Args:
@@ -795,6 +829,9 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
             :data:`DEFAULT_LICENCE`).
         title: the package's title.
         name: the package's name (lowercase letters, digits, ``-._``).
+        reuse: ``reuse(table_name, entry, encode)`` returns an entry's rows in a table as ``encode()``
+            gives them; a build passes one that keeps them between builds (keyed by everything the
+            entry's page depends on, see :mod:`generator.render.page_cache`). Default: encode every time.
 
     Returns:
         ``data/organisations.csv``, ``data/organisations.json``, ... for every table of
@@ -805,14 +842,23 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
     def page(url: str) -> str:
         return base + url
 
+    reuse = reuse or (lambda table_name, entry, encode: encode())
     files: dict[str, str] = {}
     resources = []
     cited: set[str] = set()
-    tables = site_tables(site, page, bibliography)
-    for table, unsorted in tables:
-        table_rows = sorted(unsorted, key=table.sort_key)
-        files[f"data/{table.name}.csv"] = _csv(table, table_rows)
-        files[f"data/{table.name}.json"] = _json(table, table_rows)
+    tables: list[Table] = []
+    for table, entry_type, rows_of in [*_table_plan(site), (SOURCES, None, None)]:
+        lines = _Lines(table)
+        encoded: list[tuple[tuple, str, str]] = []
+        if entry_type is None:
+            encoded.extend(lines.encode(_source_rows(bibliography, page), cited=False)[0])
+        else:
+            for entry in site.of_type(entry_type):
+                rows, keys = reuse(table.name, entry, lambda: lines.encode(rows_of(entry, page), cited=True))
+                encoded.extend(rows)
+                cited.update(keys)
+        tables.append(table)
+        files[f"data/{table.name}.csv"], files[f"data/{table.name}.json"] = lines.files(encoded)
         resources.append({
             "name": table.name, "path": f"{table.name}.csv", "profile": "tabular-data-resource",
             "title": table.title, "description": table.description + f" The same rows, with nested values as JSON "
@@ -822,9 +868,7 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
                         "header": True},
             "schema": table.schema(),
         })
-        if table is not SOURCES:
-            _cited_keys(unsorted, cited)
-    listed = [t.listed_as or t.title.lower() for t, _ in tables]
+    listed = [t.listed_as or t.title.lower() for t in tables]
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": name,

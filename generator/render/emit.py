@@ -12,7 +12,7 @@ from generator.bibliography import Bibliography, source_slug, to_bibtex, to_csl_
 from generator.cite.citations import SiteCitations
 from generator.diagnostics.codes import CODES
 from generator.diagnostics import Diagnostics, Location
-from generator.outputs.datapackage import data_files, download_descriptions, package_identity
+from generator.outputs.datapackage import Reuse, data_files, download_descriptions, package_identity
 from generator.publish.editions import released_editions
 from generator.load.linker import Site
 from generator.load.loader import Entry
@@ -29,12 +29,15 @@ TIMELINE_STYLESHEET = "assets/companion-timeline.css"
 def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, renderer: Renderer,
               config: Any, diagnostics: Diagnostics,
               entry_page: Callable[[Entry], str] | None = None,
-              source_page: Callable[[str, Callable[[], str]], str] | None = None) -> dict[str, str | bytes]:
+              source_page: Callable[[str, Callable[[], str]], str] | None = None,
+              data_rows: Reuse | None = None) -> dict[str, str | bytes]:
     """Render every page and data file of the site.
 
     ``entry_page`` renders one entry's page (default :meth:`Renderer.entry_page`) and
     ``source_page(key, render)`` returns one source's page, given the function that renders
-    it (default: call it); the pipeline passes ones that reuse pages from the previous build.
+    it (default: call it); ``data_rows`` is the data tables' ``reuse`` (see
+    :func:`generator.outputs.datapackage.data_files`); the pipeline passes ones that reuse pages
+    and rows from the previous build.
     """
     entry_page = entry_page or renderer.entry_page
     source_page = source_page or (lambda key, render: render())
@@ -77,7 +80,7 @@ def emit_site(site: Site, bibliography: Bibliography, citations: SiteCitations, 
     descriptions = download_descriptions(site)
     for path, content in sorted(data_files(site, bibliography, config.edition or "living",
                                            site_url=config.addresses.base, licence=licence, title=package_title,
-                                           name=package_name).items()):
+                                           name=package_name, reuse=data_rows).items()):
         put(path, content)
         name = path.removeprefix("data/")
         downloads.append((name, name, descriptions.get(name, "")))

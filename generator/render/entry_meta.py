@@ -24,8 +24,9 @@ vocabulary in ``tests/test_json_ld.py``).
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 ZOTERO_TYPE = "encyclopediaArticle"
 """The Zotero item type of an entry page (see the module docstring)."""
@@ -83,7 +84,18 @@ def entry_coins(entry: Any, config: Any, date: _dt.date | None) -> str:
     url = config.addresses.page(entry.url)
     if url:
         fields.append(("rft_id", url))
-    return urlencode([(k, v) for k, v in fields if v])
+    return "&".join(_pair(k, v) if k in _PER_SITE else f"{k}={quote_plus(v)}" for k, v in fields if v)
+
+
+_PER_SITE = frozenset({"ctx_ver", "rft_val_fmt", "rft.type", "rft.source", "rft.contributor", "rft.aucorp",
+                       "rft.publisher", "rft.language", "rft.edition"})
+"""COinS keys whose values are the same on every page of a build: each pair is encoded once."""
+
+
+@lru_cache(maxsize=256)
+def _pair(key: str, value: str) -> str:
+    """``key=value`` as :func:`urllib.parse.urlencode` writes it (keys here need no quoting)."""
+    return f"{key}={quote_plus(value)}"
 
 
 def _first_date(value: Any) -> Any:

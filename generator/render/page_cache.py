@@ -13,9 +13,11 @@ citations and the timeline labels. A page's key therefore covers:
 * the page's own "cite this page" text and last-updated date.
 
 A source page's key covers the same shared part, every ``.bib`` file, the guides and the
-entries that cite the source. Anything else is not cached: guides (they read the whole
-bibliography), listings and data files are rendered on every build. ``verify=True`` renders every
-page anyway and records each cached page that differs (the tests run edits with it on).
+entries that cite the source. An entry's rows in the data tables are kept under its page's key
+(:meth:`PageCache.derive`): they read a subset of what the page reads. Anything else is not
+cached: guides (they read the whole bibliography), listings and the data files themselves are
+made on every build. ``verify=True`` renders every page and derives every value anyway and
+records each cached one that differs (the tests run edits with it on).
 """
 
 from __future__ import annotations
@@ -25,11 +27,16 @@ import pickle
 import zlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from generator.render.cache_files import library_versions, read_plain_pickle, write_atomically
 from generator.load.entry_cache import fingerprint as loader_fingerprint
 from generator.schema.fields import Cite
+
+T = TypeVar("T")
+
+DERIVED_PREFIX = "derived:"
+"""How the names of derived values begin (:meth:`PageCache.derive`): no page's path does."""
 
 FORMAT = 2
 """Bump when the file layout or the key's make-up changes."""
@@ -109,9 +116,10 @@ class PageCache:
     def __init__(self, path: Path | None, verify: bool = False) -> None:
         self.path = path
         self.verify = verify
-        self._old: dict[str, tuple[str, str]] = _read(path) if path is not None else {}
-        self._new: dict[str, tuple[str, str]] = {}
+        self._old: dict[str, tuple[str, Any]] = _read(path) if path is not None else {}
+        self._new: dict[str, tuple[str, Any]] = {}
         self.hits = 0
+        self.derived_hits = 0
         self.stale: list[str] = []
 
     @staticmethod
@@ -135,7 +143,7 @@ class PageCache:
     def render(self, path: str, key: str, render: Callable[[], str]) -> str:
         """The page at ``path`` from the cache if its key matches, else rendered (and kept)."""
         cached = self._old.get(path)
-        if cached is not None and cached[0] == key:
+        if cached is not None and cached[0] == key and isinstance(cached[1], str):
             self.hits += 1
             text = cached[1]
             if self.verify and render() != text:
@@ -145,13 +153,28 @@ class PageCache:
         self._new[path] = (key, text)
         return text
 
+    def derive(self, name: str, key: str, compute: Callable[[], T], valid: Callable[[Any], bool]) -> T:
+        """A value derived from the same inputs as a page (an entry's rows in a data table), kept like a
+        page under ``name`` (which must not be a page's path): from the cache if its key matches and
+        ``valid`` accepts it, else computed. The value must be plain data (containers, strings, numbers)."""
+        cached = self._old.get(name)
+        if cached is not None and cached[0] == key and valid(cached[1]):
+            self.derived_hits += 1
+            value = cached[1]
+            if self.verify and compute() != value:
+                self.stale.append(name)
+        else:
+            value = compute()
+        self._new[name] = (key, value)
+        return value
+
     def save(self) -> None:
         """Keep this build's pages (only those: pages of removed entries drop out), rewriting only the
         files whose pages changed."""
         if self.path is None:
             return
-        old: list[dict[str, tuple[str, str]]] = [{} for _ in range(BUCKETS)]
-        new: list[dict[str, tuple[str, str]]] = [{} for _ in range(BUCKETS)]
+        old: list[dict[str, tuple[str, Any]]] = [{} for _ in range(BUCKETS)]
+        new: list[dict[str, tuple[str, Any]]] = [{} for _ in range(BUCKETS)]
         for pages, split in ((self._old, old), (self._new, new)):
             for page, record in pages.items():
                 split[_bucket(page)][page] = record
@@ -166,19 +189,20 @@ def _bucket_name(number: int) -> str:
     return f"{number:02d}.pickle"
 
 
-def _read(folder: Path) -> dict[str, tuple[str, str]]:
+def _read(folder: Path) -> dict[str, tuple[str, Any]]:
+    """The records of every readable file: ``{path: (key, page text or derived value)}``."""
     if not folder.is_dir():
         return {}
-    pages: dict[str, tuple[str, str]] = {}
+    pages: dict[str, tuple[str, Any]] = {}
     for number in range(BUCKETS):
         stored = read_plain_pickle(folder / _bucket_name(number))
         if not isinstance(stored, dict) or stored.get("fingerprint") != _code_fingerprint() \
                 or stored.get("bucket") != number or not isinstance(stored.get("pages"), dict):
             continue
         pages.update((p, v) for p, v in stored["pages"].items()
-                     if isinstance(p, str) and isinstance(v, tuple) and len(v) == 2
-                     and all(isinstance(x, str) for x in v) and _bucket(p) == number)
+                     if isinstance(p, str) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
+                     and _bucket(p) == number)
     return pages
 
 
-__all__ = ["BUCKETS", "PageCache", "neighbourhood", "uncached"]
+__all__ = ["BUCKETS", "DERIVED_PREFIX", "PageCache", "neighbourhood", "uncached"]
