@@ -84,6 +84,7 @@ class CompanionConfig(Config):
     overrides_dir = opt.Type(str, default="overrides/generator")
     cache_dir = opt.Type(str, default=".cache/citations")
     entry_cache = opt.Type(str, default=".cache/entries.pickle")
+    bibliography_cache = opt.Type(str, default=".cache/bibliography.pickle")
     page_cache = opt.Type(str, default=".cache/pages")
     render_cache = opt.Type(str, default=".cache/render.json")
     search_cache = opt.Type(str, default=".cache/search-index.json")
@@ -131,6 +132,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             overrides_dir=root / self.config.overrides_dir,
             cache_dir=root / self.config.cache_dir,
             entry_cache=root / self.config.entry_cache,
+            bibliography_cache=root / self.config.bibliography_cache,
             page_cache=root / self.config.page_cache,
             site_name=config.site_name,
             site_url=config.site_url or "",

@@ -23,6 +23,7 @@ from generator.publish.addresses import Addresses
 from generator.bibliography import (
     Bibliography, CitationFormatter, CiteItem, load_bibliography, source_slug,
 )
+from generator.bibliography.cache import load_cached_bibliography
 from generator.render.glossary import build_glossary
 from generator.cite.citations import SiteCitations
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
@@ -60,6 +61,8 @@ class ProjectConfig:
         cache_dir: where formatted citations are cached between builds (``None``: no cache).
         entry_cache: file of validated entries kept between builds, so that a rebuild
             parses only changed files (``None``: parse everything).
+        bibliography_cache: file of the parsed bibliography kept between builds, so that a rebuild
+            parses the ``.bib`` files only when one changed (``None``: parse every build).
         page_cache: folder of rendered entry pages kept between builds, so that a rebuild renders
             only pages whose inputs changed (``None``: render every page).
         verify_page_cache: render cached pages too and list those that differ in
@@ -93,6 +96,7 @@ class ProjectConfig:
     styles: tuple[str, ...] = DEFAULT_STYLES
     cache_dir: Path | None = None
     entry_cache: Path | None = None
+    bibliography_cache: Path | None = None
     page_cache: Path | None = None
     verify_page_cache: bool = False
     format_citations: bool = True
@@ -122,6 +126,7 @@ class ProjectConfig:
             options.setdefault(name, value)
         options.setdefault("cache_dir", root / ".cache" / "citations")
         options.setdefault("entry_cache", root / ".cache" / "entries.pickle")
+        options.setdefault("bibliography_cache", root / ".cache" / "bibliography.pickle")
         options.setdefault("page_cache", root / ".cache" / "pages")
         return cls(root=root, content_dir=root / "content", bibliography_dir=root / "bibliography",
                    overrides_dir=root / "overrides" / "generator", **options)
@@ -174,7 +179,7 @@ def _load_and_link(config: ProjectConfig, diagnostics: Diagnostics) -> tuple[Sit
                           "add the sources to bibliography/*.bib")
     readable = [path for path in bib_paths if not outside_project(path, config.root, diagnostics)]
     refused = refused or len(readable) < len(bib_paths)
-    bibliography = load_bibliography(readable, config.root, diagnostics)
+    bibliography = load_cached_bibliography(readable, config.root, diagnostics, config.bibliography_cache)
     # With no .bib file at all, one bib.missing error says it; every citation need not repeat it
     # (nor when a .bib file was refused: its keys are unknown, not missing).
     site = link(entries, diagnostics, set(bibliography.entries) if readable and not refused else None, broken,

@@ -37,7 +37,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
     """A copy of the fixture with every cache filled, and the files of a build without caches."""
     root = tmp_path_factory.mktemp("filled") / "site"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns(".cache", "site"))
-    reference = build(config(root, cache_dir=None, entry_cache=None, page_cache=None))
+    reference = build(config(root, cache_dir=None, entry_cache=None, bibliography_cache=None, page_cache=None))
     assert reference.ok, reference.diagnostics.report()
     assert build(config(root)).files == reference.files
     return root, reference.files
@@ -83,6 +83,23 @@ def _bad_entry(key: str) -> bytes:
     from generator.schema.types import entry_type_named
 
     return pickle.dumps((Entry(type=entry_type_named("concept"), id=5, path=None, data=[], name=7), [None]))
+
+
+def _bib_cache(root: Path) -> Path:
+    return root / ".cache/bibliography.pickle"
+
+
+def _bib_record(root: Path, record: bytes) -> None:
+    """The bibliography cache with its record replaced by ``record`` (its key still matching)."""
+    stored = pickle.loads(_bib_cache(root).read_bytes())
+    stored["record"] = record
+    _bib_cache(root).write_bytes(pickle.dumps(stored))
+
+
+def _bad_bibliography() -> bytes:
+    from generator.bibliography.model import BibEntry, Bibliography
+
+    return pickle.dumps((Bibliography({"a": BibEntry("b", "book", {}, None, {}, "")}), []))
 
 
 def _jinja_payloads(cache: Path, marker: Path) -> None:
@@ -165,7 +182,14 @@ CASES: dict[str, Callable[[Path, Path], None]] = {
     "pages: a file instead of the folder": lambda root, m: (shutil.rmtree(root / ".cache/pages"),
                                                             (root / ".cache/pages").write_bytes(b"\xff\xfe")),
     "pages: pages moved to another file": lambda root, m: _swap_buckets(root),
-    # the citation cache
+    # the bibliography cache
+    "bibliography: truncated": lambda root, m: _bib_cache(root).write_bytes(_bib_cache(root).read_bytes()[:100]),
+    "bibliography: os.system payload": lambda root, m: _bib_cache(root).write_bytes(pickle.dumps(_Touch(m))),
+    "bibliography: payload record": lambda root, m: _bib_record(root, pickle.dumps(_Touch(m))),
+    "bibliography: Path.touch through an allowed module": lambda root, m: _bib_record(
+        root, touch_via("generator.bibliography.model", m)),
+    "bibliography: a record of the wrong shape": lambda root, m: _bib_record(root, _bad_bibliography()),
+    "bibliography: a folder": lambda root, m: _replace_with_folder(_bib_cache(root)),
     # the citation cache: each table damaged a different way (one citeproc-js run for all)
     "citations: every table damaged": lambda root, m: _damage_tables(root),
     "styles: invalid UTF-8": lambda root, m: [s.write_bytes(b"\xff\xfe<style/>")
@@ -191,6 +215,8 @@ def test_a_damaged_or_forged_cache_is_ignored_and_rebuilt(damage: str, filled, t
     if (root / ".cache").is_dir() and not (root / ".cache").is_symlink():
         again = build(config(root))
         assert again.files == reference
+        if damage.startswith("bibliography") and not damage.endswith("a folder"):
+            assert pickle.loads(_bib_cache(root).read_bytes())["format"] == 1
         if damage.startswith(("entries", "pages")) and not damage.endswith(("a folder", "each file a folder",
                                                                                    "a file instead of the folder")):
             assert pickle.loads((root / ".cache/entries.pickle").read_bytes())["fingerprint"] == \

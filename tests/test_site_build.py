@@ -145,12 +145,14 @@ def test_a_build_leaves_nothing_frozen_for_the_garbage_collector(tmp_path: Path)
     project = copy_fixture(tmp_path)
     assert gc.get_freeze_count() == 0
     result = build(ProjectConfig.for_project(project, format_citations=False, use_history=False,
-                                             entry_cache=None, page_cache=None))
+                                             entry_cache=None, bibliography_cache=None,
+                                             page_cache=None))
     assert result.ok and result.files
     assert gc.get_freeze_count() == 0
     event = project / "content/events/csto-charter-2002.yaml"
     event.write_text(event.read_text().replace("organisations: [csto]", "organisations: [cso]"))
     result = build(ProjectConfig.for_project(project, format_citations=False, use_history=False,
-                                             entry_cache=None, page_cache=None))
+                                             entry_cache=None, bibliography_cache=None,
+                                             page_cache=None))
     assert not result.ok and not result.files
     assert gc.get_freeze_count() == 0

@@ -261,7 +261,8 @@ def test_every_cache_of_the_plugin_is_in_the_folder_the_workflows_restore() -> N
     options.load_dict({})
     assert not options.validate()[0]
     paths = {name: options[name]
-             for name in ("cache_dir", "entry_cache", "page_cache", "render_cache", "search_cache")}
+             for name in ("cache_dir", "entry_cache", "bibliography_cache", "page_cache", "render_cache",
+                          "search_cache")}
     assert all(path.startswith(".cache/") for path in paths.values()), paths
     config = (WORKFLOWS.parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
     assert not any(f"{name}:" in config for name in paths)

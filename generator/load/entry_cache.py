@@ -26,7 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.render.cache_files import library_versions, read_plain_pickle, write_atomically
+from generator.render.cache_files import (
+    ValueUnpickler, library_versions, read_plain_pickle, value_classes, write_atomically,
+)
 from generator.diagnostics import Diagnostic
 from generator.schema.types import EntryType, Schema, default_schema
 
@@ -37,32 +39,6 @@ _VALUE_MODULES = (
     "generator.load.loader", "generator.schema.fields", "generator.schema.dates", "generator.diagnostics", "generator.load.yamlload",
     "generator.render.prose",
 )
-_ALLOWED_BUILTINS = {"dict", "list", "tuple", "set", "frozenset", "str", "int", "float", "bool", "bytes", "NoneType"}
-
-
-@lru_cache(maxsize=1)
-def _allowed_classes() -> dict[tuple[str, str], Any]:
-    """The value classes an entry is made of: dataclasses and enums *defined* in :data:`_VALUE_MODULES`.
-
-    By exact name only. Anything else a module merely holds (``Path``, functions, the
-    YAML loader, dotted names such as ``Path.touch``) could run code when a pickle calls it.
-    """
-    import dataclasses
-    import enum
-    import importlib
-
-    allowed: dict[tuple[str, str], Any] = {}
-    for module_name in _VALUE_MODULES:
-        for name, value in vars(importlib.import_module(module_name)).items():
-            if (isinstance(value, type) and value.__module__ == module_name
-                    and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))):
-                allowed[(module_name, name)] = value
-    import datetime
-    allowed.update({("datetime", "date"): datetime.date, ("datetime", "datetime"): datetime.datetime})
-    import builtins
-    allowed.update({("builtins", name): getattr(builtins, name) for name in _ALLOWED_BUILTINS if name != "NoneType"})
-    allowed[("builtins", "NoneType")] = type(None)
-    return allowed
 
 
 @lru_cache(maxsize=1)
@@ -79,18 +55,10 @@ _TYPE_LOOKUP = ("generator.schema.types", "entry_type_named")
 """How an :class:`EntryType` is pickled (by name, see ``EntryType.__reduce__``)."""
 
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, stream: io.BytesIO, schema: Schema) -> None:
-        super().__init__(stream)
-        self.schema = schema
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == _TYPE_LOOKUP:
-            return self.schema.type_named  # a name the schema does not declare is a KeyError: a miss
-        found = _allowed_classes().get((module, name))
-        if found is None:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the entry cache")
-        return found
+def _unpickler(blob: bytes, schema: Schema) -> ValueUnpickler:
+    """Loads only the generator's value classes; an entry's type is looked up by name in ``schema``
+    (a name the schema does not declare is a ``KeyError``: a miss)."""
+    return ValueUnpickler(io.BytesIO(blob), value_classes(_VALUE_MODULES), {_TYPE_LOOKUP: schema.type_named})
 
 
 Outcome = tuple[Any, list[Diagnostic]]
@@ -123,7 +91,7 @@ class EntryCache:
         if blob is None:
             return None
         try:
-            outcome = _Unpickler(io.BytesIO(blob), self.schema).load()
+            outcome = _unpickler(blob, self.schema).load()
         except Exception:  # noqa: BLE001 - a damaged record is a miss, never a failed build
             return None
         if not _well_formed(outcome, self.schema):
