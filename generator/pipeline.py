@@ -35,7 +35,7 @@ from generator.cite.page_citation import PageCitations, page_bibliography, stand
 from generator.load.linker import Site, link
 from generator.load.entry_cache import EntryCache
 from generator.load.loader import Entry, Remains, load_entries, outside_project
-from generator.render.page_cache import DERIVED_PREFIX, PageCache, neighbourhood, uncached
+from generator.render.page_cache import PageCache, derived_name, neighbourhood, uncached
 from generator.outputs.datapackage import EncodedRows, Reuse, well_formed_rows
 from generator.render.renderer import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 from generator.schema.translit import check_transliterations
@@ -367,7 +367,7 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
     def data_rows(table: str, entry: Entry, encode: Callable[[], EncodedRows]) -> EncodedRows:
         if uncached(entry.type):
             return encode()
-        name = f"{DERIVED_PREFIX}data/{table}/{entry.id}"
+        name = derived_name(entry.page_path, f"data/{table}")
         return cache.derive(name, entry_key(entry, name), encode, well_formed_rows)
 
     bib_files = hashlib.sha256()

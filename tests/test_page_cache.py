@@ -104,11 +104,11 @@ def test_a_rebuild_rewrites_only_the_cache_files_holding_changed_pages(project: 
     assert "concepts/asian-turn/index.md" in renewed and changed & after.keys() <= renewed
     rewritten = {b.name for b in folder.glob("*.pickle") if b.stat().st_ino != inodes[b.name]}
     # a page whose key changed is rewritten even if its text did not (its neighbourhood did)
-    assert rewritten == {f"{page_cache_module._bucket(path):02d}.pickle" for path in renewed}
+    assert rewritten == {f"{page_cache_module._bucket(path):03d}.pickle" for path in renewed}
     assert len(rewritten) < page_cache_module.BUCKETS // 2, (len(renewed), sorted(rewritten))
     again = build(config(project, verify=True))
     assert again.files == warm.files and not again.stale_pages
-    derived = [name for name in after if name.startswith(page_cache_module.DERIVED_PREFIX)]
+    derived = [name for name in after if page_cache_module.DERIVED_SEPARATOR in name]
     assert again.reused_pages == len(after) - len(derived)
     assert derived and again.reused_rows == len(derived)
 
@@ -239,7 +239,7 @@ def test_rows_with_a_missing_input_would_be_caught(project: Path, monkeypatch: p
     file.write_text(text[:start] + text[text.index("  - country: tjk\n"):], encoding="utf-8")
     result = build(config(project, verify=True))
     assert result.ok, result.diagnostics.report()
-    assert f"{page_cache_module.DERIVED_PREFIX}data/countries/kgz" in result.stale_pages
+    assert page_cache_module.derived_name("countries/kgz/index.md", "data/countries") in result.stale_pages
     monkeypatch.undo()
     assert build(config(project, verify=True)).stale_pages == []
 

@@ -35,10 +35,17 @@ from generator.schema.fields import Cite
 
 T = TypeVar("T")
 
-DERIVED_PREFIX = "derived:"
-"""How the names of derived values begin (:meth:`PageCache.derive`): no page's path does."""
+DERIVED_SEPARATOR = "#"
+"""Between a page's path and what a value derived from that page's inputs is (:meth:`PageCache.derive`):
+``countries/kaz/index.md#data/countries``. No page's path holds it."""
 
-FORMAT = 2
+
+def derived_name(page_path: str, what: str) -> str:
+    """The cache name of the value ``what`` made from the inputs of the page at ``page_path``; it is
+    filed with that page, so an edit rewrites no more files for its derived values."""
+    return f"{page_path}{DERIVED_SEPARATOR}{what}"
+
+FORMAT = 3
 """Bump when the file layout or the key's make-up changes."""
 _LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins", "nh3", "pylatexenc", "pycountry")
 
@@ -93,13 +100,14 @@ def _digest(*parts: object) -> str:
     return digest.hexdigest()
 
 
-BUCKETS = 64
+BUCKETS = 256
 """Files the cache is split into, by a hash of each page's path: a rebuild after one edit rewrites the
-few files holding the pages that changed, not every page (some 200 MB at 10,000 entries)."""
+files holding the pages whose key changed (tens at 10,000 entries), not every page (some 220 MB)."""
 
 
-def _bucket(path: str) -> int:
-    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % BUCKETS
+def _bucket(name: str) -> int:
+    page = name.partition(DERIVED_SEPARATOR)[0]
+    return zlib.crc32(page.encode("utf-8", "surrogatepass")) % BUCKETS
 
 
 class PageCache:
@@ -107,7 +115,7 @@ class PageCache:
 
     Args:
         path: the cache folder (``None``: nothing kept between builds). It holds :data:`BUCKETS`
-            files, ``00.pickle`` …, each a plain pickle of the pages whose path hashes to it;
+            files, ``000.pickle`` …, each a plain pickle of the pages whose path hashes to it;
             each is read as if anyone could have written it (no class can be loaded) and one
             that is damaged, foreign or missing only loses its own pages.
         verify: render cached pages too and record those that differ in :attr:`stale`.
@@ -155,7 +163,7 @@ class PageCache:
 
     def derive(self, name: str, key: str, compute: Callable[[], T], valid: Callable[[Any], bool]) -> T:
         """A value derived from the same inputs as a page (an entry's rows in a data table), kept like a
-        page under ``name`` (which must not be a page's path): from the cache if its key matches and
+        page under ``name`` (a :func:`derived_name`): from the cache if its key matches and
         ``valid`` accepts it, else computed. The value must be plain data (containers, strings, numbers)."""
         cached = self._old.get(name)
         if cached is not None and cached[0] == key and valid(cached[1]):
@@ -186,7 +194,7 @@ class PageCache:
 
 
 def _bucket_name(number: int) -> str:
-    return f"{number:02d}.pickle"
+    return f"{number:03d}.pickle"
 
 
 def _read(folder: Path) -> dict[str, tuple[str, Any]]:
@@ -205,4 +213,4 @@ def _read(folder: Path) -> dict[str, tuple[str, Any]]:
     return pages
 
 
-__all__ = ["BUCKETS", "DERIVED_PREFIX", "PageCache", "neighbourhood", "uncached"]
+__all__ = ["BUCKETS", "DERIVED_SEPARATOR", "PageCache", "derived_name", "neighbourhood", "uncached"]
