@@ -36,7 +36,7 @@ from generator.load.linker import Site, link
 from generator.load.entry_cache import EntryCache
 from generator.load.loader import Entry, Remains, load_entries, outside_project
 from generator.render.page_cache import PageCache, derived_name, neighbourhood, uncached
-from generator.outputs.datapackage import EncodedRows, Reuse, well_formed_rows
+from generator.outputs.datapackage import EncodedRows, Reuse
 from generator.render.renderer import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
 from generator.schema.translit import check_transliterations
 from generator.schema.declare import load_schema
@@ -364,11 +364,12 @@ def _reusing_renderers(cache: PageCache, config: ProjectConfig, site: Site, dige
             return renderer.entry_page(entry)
         return cache.render(entry.page_path, entry_key(entry, entry.page_path), lambda: renderer.entry_page(entry))
 
-    def data_rows(table: str, entry: Entry, encode: Callable[[], EncodedRows]) -> EncodedRows:
+    def data_rows(table: str, entry: Entry, encode: Callable[[], EncodedRows],
+                  well_formed: Callable[[Any], bool]) -> EncodedRows:
         if uncached(entry.type):
             return encode()
         name = derived_name(entry.page_path, f"data/{table}")
-        return cache.derive(name, entry_key(entry, name), encode, well_formed_rows)
+        return cache.derive(name, entry_key(entry, name), encode, well_formed)
 
     bib_files = hashlib.sha256()
     for path in sorted(config.bibliography_dir.glob("*.bib")):

@@ -745,6 +745,17 @@ class _Lines:
         self.table = table
         self._out = io.StringIO()
         self._writer = csv.writer(self._out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        types = {c.name: int if c.type == "integer" else str for c in table.columns}
+        self._key_types = tuple(types.get(name, str) for name in table.order or table.primary_key)
+
+    def well_formed(self, value: Any) -> bool:
+        """Whether ``value`` has the shape of :data:`EncodedRows` for this table, sort keys included (a
+        kept value is read as if anyone wrote it, and keys of other types could not be sorted)."""
+        return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)
+                and isinstance(value[1], tuple) and all(type(k) is str for k in value[1])
+                and all(type(r) is tuple and len(r) == 3 and type(r[0]) is tuple
+                        and tuple(map(type, r[0])) == self._key_types and type(r[1]) is str and type(r[2]) is str
+                        for r in value[0]))
 
     def csv(self, values: list[str]) -> str:
         self._out.seek(0)
@@ -778,18 +789,9 @@ EncodedRows = tuple[tuple[tuple[tuple, str, str], ...], tuple[str, ...]]
 """Some rows of a table, encoded: for each row its sort key, CSV line and JSON line; then the
 citation keys the rows hold (plain data, so that a build can keep them for the next)."""
 
-def well_formed_rows(value: Any) -> bool:
-    """Whether ``value`` has the shape of :data:`EncodedRows` (a kept value is read as if anyone wrote it)."""
-    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], tuple)
-            and isinstance(value[1], tuple) and all(isinstance(k, str) for k in value[1])
-            and all(isinstance(r, tuple) and len(r) == 3 and isinstance(r[0], tuple)
-                    and all(type(c) in (str, int) for c in r[0]) and isinstance(r[1], str) and isinstance(r[2], str)
-                    for r in value[0]))
-
-
-Reuse = Callable[[str, Entry, Callable[[], EncodedRows]], EncodedRows]
-"""``reuse(table_name, entry, encode)``: the entry's encoded rows in that table, from ``encode()`` or
-from an earlier build (see :func:`data_files`)."""
+Reuse = Callable[[str, Entry, Callable[[], EncodedRows], Callable[[Any], bool]], EncodedRows]
+"""``reuse(table_name, entry, encode, well_formed)``: the entry's encoded rows in that table, from
+``encode()`` or from an earlier build if ``well_formed`` accepts them (see :func:`data_files`)."""
 
 
 def _cited_keys(value: Any, found: set[str]) -> None:
@@ -829,8 +831,8 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
             :data:`DEFAULT_LICENCE`).
         title: the package's title.
         name: the package's name (lowercase letters, digits, ``-._``).
-        reuse: ``reuse(table_name, entry, encode)`` returns an entry's rows in a table as ``encode()``
-            gives them; a build passes one that keeps them between builds (keyed by everything the
+        reuse: ``reuse(table_name, entry, encode, well_formed)`` returns an entry's rows in a table as
+            ``encode()`` gives them; a build passes one that keeps them between builds (keyed by everything the
             entry's page depends on, see :mod:`generator.render.page_cache`). Default: encode every time.
 
     Returns:
@@ -842,7 +844,7 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
     def page(url: str) -> str:
         return base + url
 
-    reuse = reuse or (lambda table_name, entry, encode: encode())
+    reuse = reuse or (lambda table_name, entry, encode, well_formed: encode())
     files: dict[str, str] = {}
     resources = []
     cited: set[str] = set()
@@ -854,7 +856,8 @@ def data_files(site: Site, bibliography: Bibliography, version: str, *, site_url
             encoded.extend(lines.encode(_source_rows(bibliography, page), cited=False)[0])
         else:
             for entry in site.of_type(entry_type):
-                rows, keys = reuse(table.name, entry, lambda: lines.encode(rows_of(entry, page), cited=True))
+                rows, keys = reuse(table.name, entry, lambda: lines.encode(rows_of(entry, page), cited=True),
+                                   lines.well_formed)
                 encoded.extend(rows)
                 cited.update(keys)
         tables.append(table)

@@ -45,6 +45,7 @@ def derived_name(page_path: str, what: str) -> str:
     filed with that page, so an edit rewrites no more files for its derived values."""
     return f"{page_path}{DERIVED_SEPARATOR}{what}"
 
+
 FORMAT = 3
 """Bump when the file layout or the key's make-up changes."""
 _LIBRARIES = ("Jinja2", "MarkupSafe", "markdown-it-py", "mdit-py-plugins", "nh3", "pylatexenc", "pycountry")
