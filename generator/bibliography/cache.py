@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,15 @@ def load_cached_bibliography(paths: list[Path], root: Path, diagnostics: Diagnos
     return bibliography
 
 
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    """What, besides the files, decides the outcome: the format, our code, Python, the parsing libraries."""
+    return f"{FORMAT}\0{code_fingerprint()}\0{library_versions(_LIBRARIES)}\0"
+
+
 def _key(paths: list[Path], root: Path) -> str | None:
     """What the outcome depends on; ``None`` if a file cannot be read (the parser reports it)."""
-    digest = hashlib.sha256(f"{FORMAT}\0{code_fingerprint()}\0{library_versions(_LIBRARIES)}\0".encode())
+    digest = hashlib.sha256(_fingerprint().encode())
     for path in paths:
         try:
             data = Path(path).read_bytes()

@@ -151,31 +151,31 @@ class PageCache:
 
     def render(self, path: str, key: str, render: Callable[[], str]) -> str:
         """The page at ``path`` from the cache if its key matches, else rendered (and kept)."""
-        cached = self._old.get(path)
-        if cached is not None and cached[0] == key and isinstance(cached[1], str):
-            self.hits += 1
-            text = cached[1]
-            if self.verify and render() != text:
-                self.stale.append(path)
-        else:
-            text = render()
-        self._new[path] = (key, text)
+        text, hit = self._reuse(path, key, render, lambda value: isinstance(value, str))
+        self.hits += hit
         return text
 
     def derive(self, name: str, key: str, compute: Callable[[], T], valid: Callable[[Any], bool]) -> T:
         """A value derived from the same inputs as a page (an entry's rows in a data table), kept like a
         page under ``name`` (a :func:`derived_name`): from the cache if its key matches and
         ``valid`` accepts it, else computed. The value must be plain data (containers, strings, numbers)."""
+        value, hit = self._reuse(name, key, compute, valid)
+        self.derived_hits += hit
+        return value
+
+    def _reuse(self, name: str, key: str, compute: Callable[[], T], valid: Callable[[Any], bool]) -> tuple[T, bool]:
+        """The record ``name``'s value if its key matches and ``valid`` accepts it (checked against
+        ``compute()`` when verifying), else ``compute()``; kept for the next build either way."""
         cached = self._old.get(name)
-        if cached is not None and cached[0] == key and valid(cached[1]):
-            self.derived_hits += 1
+        hit = cached is not None and cached[0] == key and valid(cached[1])
+        if hit:
             value = cached[1]
             if self.verify and compute() != value:
                 self.stale.append(name)
         else:
             value = compute()
         self._new[name] = (key, value)
-        return value
+        return value, hit
 
     def save(self) -> None:
         """Keep this build's pages (only those: pages of removed entries drop out), rewriting only the
