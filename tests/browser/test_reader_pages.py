@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import PHONE
+from conftest import DESKTOP, PHONE
 from playwright.sync_api import Locator, Page, expect
 
 if TYPE_CHECKING:
@@ -124,6 +124,28 @@ def test_cite_this_page(new_reader: NewReader, site_url: str, path: str) -> None
     if accessed.count():  # only where the build knows its date (SOURCE_DATE_EPOCH or the history)
         expect(accessed).to_have_text(today)
         expect(bibtex).to_contain_text(f"urldate = {{{today}}}")
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+@pytest.mark.parametrize("path", ["organisations/csto/", "countries/rus/"])
+def test_jumping_to_cite_this_page_moves_nothing(new_reader: NewReader, path: str, screen: str) -> None:
+    """A reader who jumps to the end of a page (the End key, a link, a search hit) can click what they see.
+
+    The box must stay where the jump put it in the next frames: a block above it that is laid out only
+    when it comes into view (``content-visibility: auto`` with a guessed height) moved it by some 150 px,
+    and a click aimed at "Cite this page" landed on the text above.
+    """
+    reader = new_reader(**(PHONE if screen == "phone" else DESKTOP))
+    page = reader.goto(path)
+    before, after = page.locator(f"{ARTICLE} details.cite-this-page summary").evaluate(
+        """async summary => {
+            summary.scrollIntoView({block: "end"});
+            const before = summary.getBoundingClientRect().top;
+            for (let frame = 0; frame < 3; frame++) await new Promise(done => requestAnimationFrame(done));
+            await new Promise(done => setTimeout(done, 100));
+            return [before, summary.getBoundingClientRect().top];
+        }""")
+    assert after == before, f"'Cite this page' moved from y = {before:.0f} to {after:.0f} after the jump"
 
 
 def test_source_page_offers_its_bibtex_with_a_copy_button(reader: Reader) -> None:
