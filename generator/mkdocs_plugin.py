@@ -153,6 +153,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
     def on_pre_build(self, *, config) -> None:
         # Here, not in on_config: tools such as mike run the config event alone, then read
         # site_dir; MkDocs empties site_dir only after this event.
+        if self._background is not None:
+            self._background.stop()  # the served site's index refresh: this build makes it moot
         self._stage(config)
         self._relax_collector()
         self._render = self._open_render_cache(config)
@@ -333,6 +335,8 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             self._render.abandon()
         self._render = None
         self._finish()
+        if self._background is not None:
+            self._background.resume()  # the site served is still the one whose refresh was stopped
 
     def _relax_collector(self) -> None:
         """Let the garbage collector run far less often during the build (as mypy does).

@@ -11,6 +11,12 @@ serve does not wait for it:
    shards whose pages changed) into a folder beside the site, and moves the new bundle into the
    served site, unless a newer build was swapped in meanwhile (then its own refresh will do).
 
+When the next rebuild begins, a refresh still running is stopped (:meth:`BackgroundIndex.stop`:
+its Pagefind is ended): its bundle would be replaced by the new build's refresh anyway, and on a
+small machine it took a core from the rebuild the editor is waiting for. If that rebuild fails,
+the served site is still the one the stopped refresh was for, and :meth:`BackgroundIndex.resume`
+starts it again.
+
 ``mkdocs build`` never uses this: a built site is always indexed before it is published.
 """
 
@@ -25,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from generator.outputs.search_index import BUNDLE_DIR, SearchIndexError, index_site
+from generator.outputs.search_index import BUNDLE_DIR, IndexingStopped, SearchIndexError, index_site
 from generator.publish.site_swap import link_or_copy
 
 log = logging.getLogger("mkdocs.plugins.companion")
@@ -37,6 +43,9 @@ class BackgroundIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation = 0
+        self._stop = threading.Event()
+        self._running: tuple[threading.Thread, tuple[Path, Path | None, dict[str, str]]] | None = None
+        self._stopped: tuple[Path, Path | None, dict[str, str]] | None = None
 
     def carry_over(self, served: Path, staging: Path) -> bool:
         """Link the served site's search bundle into ``staging``; False if it has none."""
@@ -62,10 +71,35 @@ class BackgroundIndex:
         """
         with self._lock:
             generation = self._generation
-        threading.Thread(target=self._refresh, args=(served, cache, generation, dict(known or {})),
-                         name="companion search index", daemon=True).start()
+            self._stop = threading.Event()
+            self._stopped = None
+            job = (served, cache, dict(known or {}))
+            thread = threading.Thread(target=self._refresh, args=(*job, generation, self._stop),
+                                      name="companion search index", daemon=True)
+            self._running = (thread, job)
+            thread.start()
 
-    def _refresh(self, served: Path, cache: Path | None, generation: int, known: dict[str, str]) -> None:
+    def stop(self) -> bool:
+        """A rebuild begins: end the refresh still running, if any (its Pagefind is killed; the thread
+        tidies up on its own). True if one was running: :meth:`resume` starts it again."""
+        with self._lock:
+            running, self._running = self._running, None
+            if running is None or not running[0].is_alive():
+                return False
+            self._stop.set()
+            self._stopped = running[1]
+            return True
+
+    def resume(self) -> None:
+        """The rebuild failed: start again the refresh :meth:`stop` ended, for the site still served."""
+        with self._lock:
+            stopped, self._stopped = self._stopped, None
+        if stopped is not None:
+            served, cache, known = stopped
+            self.refresh(served, cache, known)
+
+    def _refresh(self, served: Path, cache: Path | None, known: dict[str, str], generation: int,
+                 stop: threading.Event) -> None:
         try:
             work = Path(tempfile.mkdtemp(prefix=f".{served.name}.search-", dir=served.parent))
         except OSError as error:
@@ -73,7 +107,7 @@ class BackgroundIndex:
             return
         try:
             _link_pages(served, work)
-            report = index_site(work, served, cache, known=known)
+            report = index_site(work, served, cache, known=known, stop=stop)
             with self._lock:
                 if generation != self._generation:
                     return  # a newer build is being made or was swapped in: its own refresh follows
@@ -81,6 +115,8 @@ class BackgroundIndex:
                 os.rename(served / BUNDLE_DIR, old)
                 os.rename(work / BUNDLE_DIR, served / BUNDLE_DIR)
             log.info(f"companion: {report} (after the reload)")
+        except IndexingStopped:
+            log.debug("companion: search index refresh stopped: a rebuild began")
         except (OSError, SearchIndexError) as error:
             log.warning(f"companion: search index not brought up to date: {error}")
         finally:

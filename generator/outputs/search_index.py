@@ -37,6 +37,8 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +80,10 @@ _MERGED_FILES = re.compile(r"pagefind-entry\.json|.*\.pf_meta")
 
 class SearchIndexError(RuntimeError):
     """Pagefind is missing or failed; the message says why, with its output."""
+
+
+class IndexingStopped(SearchIndexError):
+    """The caller's ``stop`` event was set: Pagefind was ended (or never started), nothing was written."""
 
 
 EXCLUDE_MARK = '<meta name="companion-search" content="exclude">'
@@ -131,7 +137,7 @@ def shard_folder(shard: int) -> str:
 
 def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None = None,
                fresh: bool = False, per_shard: int | None = None, known: Mapping[str, str] | None = None,
-               ) -> IndexReport:
+               stop: threading.Event | None = None) -> IndexReport:
     """Replace ``site_dir/pagefind/`` with an index of the HTML pages in ``site_dir``.
 
     ``previous`` is the site this build replaces and ``cache`` the record of its shards (both
@@ -139,7 +145,8 @@ def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None 
     indexed, unless ``fresh``. The record of this build's shards is written to ``cache``.
     ``per_shard`` replaces :func:`shard_pages`. ``known`` gives the SHA-256 of pages the caller
     has just checked in ``site_dir`` (by site path): such a page, if the cache's record shows
-    it searchable with that hash, is not read again.
+    it searchable with that hash, is not read again. Once ``stop`` is set, running Pagefind
+    processes are ended and :class:`IndexingStopped` is raised (the cache file is not written).
     """
     bundle = site_dir / BUNDLE_DIR
     if bundle.exists():
@@ -169,7 +176,7 @@ def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None 
             outputs[shard] = files
     todo = [shard for shard in range(shards) if shard not in outputs]
     with ThreadPoolExecutor(max_workers=max(1, min(PARALLEL, len(todo)))) as pool:
-        for shard in pool.map(lambda shard: _index_shard(site_dir, shard, members[shard]), todo):
+        for shard in pool.map(lambda shard: _index_shard(site_dir, shard, members[shard], stop), todo):
             outputs[shard] = {path: file_sha256(site_dir / path) for path in _shard_files(site_dir, shard)}
     (bundle / MANIFEST).write_text(json.dumps({"shards": [f"shard-{n}/" for n in range(1, shards)]}) + "\n",
                                    encoding="utf-8")
@@ -298,7 +305,7 @@ def _copy_files(source_site: Path | None, site_dir: Path, files: dict[str, str])
         link_or_copy(source_site / path, target)
 
 
-def _index_shard(site_dir: Path, shard: int, pages: list[tuple[str, str]]) -> int:
+def _index_shard(site_dir: Path, shard: int, pages: list[tuple[str, str]], stop: threading.Event | None = None) -> int:
     """Run Pagefind over a folder of links to ``pages``, writing into the shard's folder."""
     output = site_dir / shard_folder(shard)
     with tempfile.TemporaryDirectory(prefix=".pagefind-pages-", dir=site_dir.parent) as folder:
@@ -306,7 +313,7 @@ def _index_shard(site_dir: Path, shard: int, pages: list[tuple[str, str]]) -> in
             target = Path(folder) / path
             target.parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(site_dir / path, target)
-        _run_pagefind(pagefind_command(Path(folder), output=output), output)
+        _run_pagefind(pagefind_command(Path(folder), output=output), output, stop)
     if shard != 0:
         for item in output.iterdir():
             if item.is_file() and not _MERGED_FILES.fullmatch(item.name):
@@ -330,17 +337,36 @@ def _save(cache: Path, shards: list[dict[str, object]]) -> None:
             pass
 
 
-def _run(command: list[str], timeout: int) -> subprocess.CompletedProcess[str]:
+STOP_POLL_SECONDS = 0.05
+"""How often a running Pagefind is checked for its caller's ``stop`` event."""
+
+
+def _run(command: list[str], timeout: float, stop: threading.Event | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` to its end, or until ``timeout`` or ``stop`` (then it is killed)."""
+    if stop is not None and stop.is_set():
+        raise IndexingStopped("stopped before Pagefind started")
     try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
         raise SearchIndexError(f"cannot run Pagefind ({error}); install the `pagefind[extended]` wheel") from None
-    except subprocess.TimeoutExpired:
-        raise SearchIndexError(f"Pagefind did not finish within {timeout} s") from None
+    deadline = time.monotonic() + timeout
+    with process:
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=STOP_POLL_SECONDS if stop is not None else timeout)
+                return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+            except subprocess.TimeoutExpired:
+                stopped = stop is not None and stop.is_set()
+                if stopped or time.monotonic() >= deadline:
+                    process.kill()
+                    process.communicate()
+                    if stopped:
+                        raise IndexingStopped("Pagefind was stopped") from None
+                    raise SearchIndexError(f"Pagefind did not finish within {timeout:g} s") from None
 
 
-def _run_pagefind(command: list[str], bundle: Path) -> None:
-    run = _run(command, TIMEOUT_SECONDS)
+def _run_pagefind(command: list[str], bundle: Path, stop: threading.Event | None = None) -> None:
+    run = _run(command, TIMEOUT_SECONDS, stop)
     if run.returncode != 0 or not (bundle / "pagefind.js").is_file():
         output = (run.stderr or run.stdout).strip()[-4000:]
         raise SearchIndexError(f"Pagefind failed (exit {run.returncode}); no search index was written:\n{output}")
