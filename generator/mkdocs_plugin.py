@@ -39,6 +39,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
+from generator.render.compiled_templates import COMPILED
 from generator.render.emit import TIMELINE_STYLESHEET
 from generator.outputs.background_index import BackgroundIndex
 from generator.publish.history import last_commit_epoch
@@ -205,6 +206,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         return config
 
     def on_env(self, env, *, config, files):
+        COMPILED.attach(env)  # the theme's templates compiled once per process, not at every serve reload
         # The theme's templates (overrides/main.html) show an edition's banner from this.
         edition = current_edition()
         env.globals["companion_edition"] = EditionBanner(

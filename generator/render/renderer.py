@@ -28,6 +28,7 @@ from generator.outputs.timeline import (
     holder_timeline, overview_chart, overview_relation, related_by, related_fields, site_labels, target_timeline,
 )
 from generator.bibliography import source_slug
+from generator.render.compiled_templates import COMPILED
 from generator.schema.fields import Prose, RefValue
 from generator.load.loader import Entry
 from generator.render.prose import EntryLink, ScannedProse, render as render_prose, render_sections, plain_text
@@ -46,29 +47,6 @@ _ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 """EDTF values that are also valid HTML ``<time datetime>`` values."""
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory, so that ``mkdocs serve`` compiles each template once.
-
-    Never on disk: loading compiled code from a file runs whatever the file holds, and
-    the whole set compiles in about 0.1 CPU s per build (see ``BENCHMARKS.md``).
-    A template whose source changed has a new checksum, so it is compiled again.
-    """
-
-    def __init__(self) -> None:
-        self._code: dict[tuple[str, str], Any] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get((bucket.key, bucket.checksum))
-        if code is not None:
-            bucket.code = code
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[(bucket.key, bucket.checksum)] = bucket.code
-
-
-_COMPILED = _CompiledTemplates()
-
-
 def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
     """The Jinja environment: overrides first, then the package templates.
 
@@ -85,7 +63,7 @@ def make_environment(override_dirs: Iterable[Path] = ()) -> jinja2.Environment:
             {"generator": jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))})]),
         # One environment per build: templates cannot change during it, so no stat() per page.
         auto_reload=False,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=COMPILED,  # in memory only: see generator.render.compiled_templates
         autoescape=False,
         finalize=escaping.text,
         undefined=jinja2.StrictUndefined,
