@@ -35,6 +35,7 @@ from generator.cite.page_citation import PageCitations, page_bibliography, stand
 from generator.load.linker import Site, link
 from generator.load.entry_cache import EntryCache
 from generator.load.loader import Entry, Remains, load_entries, outside_project
+from generator.render.compiled_templates import FORMER_DISK_CACHE, remove_former_disk_cache
 from generator.render.page_cache import PageCache, derived_name, neighbourhood, uncached
 from generator.outputs.datapackage import EncodedRows, Reuse
 from generator.render.renderer import PACKAGE_TEMPLATES, Renderer, Timelines, make_environment
@@ -326,6 +327,7 @@ def _render(config: ProjectConfig, site: Site, bibliography: Bibliography, diges
     if diagnostics.errors:
         return {}
     cache.save()
+    remove_former_disk_cache(config.root / FORMER_DISK_CACHE)
     return files
 
 

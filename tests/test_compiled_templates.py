@@ -63,3 +63,22 @@ def test_an_environment_with_other_settings_compiles_its_own(tmp_path: Path, com
     assert other == fresh.get_template("page.html").render(shown=True, text="a")
     assert plain == "\n<p>a</p>\n"
     assert len(compiles) == 3  # plain, other (not plain's code), and the uncached reference
+
+
+def test_compiled_templates_earlier_versions_left_on_disk_are_removed(tmp_path: Path) -> None:
+    from generator.render.compiled_templates import remove_former_disk_cache
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    former = folder / f"__jinja2_{'ab' * 20}.cache"
+    former.write_bytes(jinja2.bccache.bc_magic + b"code")
+    remove_former_disk_cache(folder)
+    assert not folder.exists()
+
+    folder.mkdir()
+    former.write_bytes(jinja2.bccache.bc_magic + b"code")
+    look_alike = folder / f"__jinja2_{'cd' * 20}.cache"
+    look_alike.write_bytes(b"not Jinja's")
+    (folder / "notes.txt").write_text("someone else's")
+    remove_former_disk_cache(folder)
+    assert not former.exists() and look_alike.is_file() and (folder / "notes.txt").is_file()

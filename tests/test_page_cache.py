@@ -113,6 +113,27 @@ def test_a_rebuild_rewrites_only_the_cache_files_holding_changed_pages(project: 
     assert derived and again.reused_rows == len(derived)
 
 
+def test_files_of_former_cache_layouts_are_removed_and_no_others(project: Path) -> None:
+    """The single file and the 64 two-digit files earlier versions wrote are deleted (the first was
+    some 200 MB at 10,000 entries); files of the same names that this cache did not write stay."""
+    folder = project / ".cache" / "pages"
+    folder.mkdir(parents=True)
+    former = pickle.dumps({"fingerprint": "an earlier version", "pages": {"a/index.md": ("key", "text")}},
+                          protocol=pickle.HIGHEST_PROTOCOL)
+    (project / ".cache" / "pages.pickle").write_bytes(former)
+    (folder / "3f.pickle").write_bytes(former)
+    (folder / "00.pickle").write_bytes(b"someone else's notes")
+    (folder / "notes.pickle").write_bytes(former)
+    elsewhere = project / "kept.pickle"
+    elsewhere.write_bytes(former)
+    (folder / "4a.pickle").symlink_to(elsewhere)
+    build(config(project))
+    assert not (project / ".cache" / "pages.pickle").exists() and not (folder / "3f.pickle").exists()
+    assert (folder / "00.pickle").read_bytes() == b"someone else's notes"
+    assert (folder / "notes.pickle").is_file() and (folder / "4a.pickle").is_symlink() and elsewhere.is_file()
+    assert len(list(folder.glob("[0-9][0-9][0-9].pickle"))) == page_cache_module.BUCKETS
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     # an event's name is shown on the pages it links to ("Referenced by") and that link to it
     "rename an event": lambda root: edit(

@@ -13,6 +13,8 @@ would compile the same source to other code.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -59,3 +61,26 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 COMPILED = CompiledTemplates()
 """The process's one cache of compiled templates."""
+
+
+FORMER_DISK_CACHE = Path(".cache") / "templates"
+"""Where earlier versions kept compiled templates on disk, relative to the project (never read now)."""
+_FORMER_FILE = re.compile(r"__jinja2_[0-9a-f]{40}\.cache")
+"""Jinja's ``FileSystemBytecodeCache`` file names."""
+
+
+def remove_former_disk_cache(folder: Path) -> None:
+    """Delete the compiled templates earlier versions wrote to ``folder`` (Jinja's file names and
+    header only), and the folder if nothing else is left in it: code a build never loads has no place in a cache
+    that CI carries from run to run."""
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return
+        for path in folder.iterdir():
+            if _FORMER_FILE.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+                with path.open("rb") as file:
+                    if file.read(2) == jinja2.bccache.bc_magic[:2]:
+                        path.unlink()
+        folder.rmdir()  # fails, and is left, if anything else is in it
+    except OSError:
+        pass

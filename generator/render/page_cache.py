@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -192,6 +193,35 @@ class PageCache:
                 write_atomically(self.path / _bucket_name(number),
                                  pickle.dumps({"fingerprint": _code_fingerprint(), "bucket": number, "pages": now},
                                               protocol=pickle.HIGHEST_PROTOCOL))
+        _remove_former_layouts(self.path)
+
+
+_FORMER_BUCKET = re.compile(r"[0-9a-f]{2}\.pickle")
+_OWN_HEADER = b"fingerprint"
+"""Within the first bytes of every file this cache wrote: its first key."""
+
+
+def _remove_former_layouts(folder: Path) -> None:
+    """Delete what earlier layouts of this cache left: one file beside the folder (``pages.pickle``
+    for ``pages/``, rewritten whole at every build) and 64 files named by two hex digits in it.
+
+    Only a regular file whose first bytes show it was written by this cache is deleted, so a
+    file of the same name that someone else keeps there stays."""
+    candidates = [folder.with_name(f"{folder.name}.pickle")]
+    try:
+        candidates += [path for path in folder.iterdir() if _FORMER_BUCKET.fullmatch(path.name)]
+    except OSError:
+        pass
+    for path in candidates:
+        try:
+            if path.is_symlink() or not path.is_file():
+                continue
+            with path.open("rb") as file:
+                head = file.read(64)
+            if head[:1] == b"\x80" and _OWN_HEADER in head:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _bucket_name(number: int) -> str:
