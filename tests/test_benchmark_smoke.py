@@ -80,3 +80,19 @@ def test_engine_floor_replays_the_generator_and_builds_the_same_pages(tmp_path: 
     # the server's first build and the first reload record the two states; the second reload replays
     assert served.count("replay-generator: recorded") == 2
     assert served.count("replay-generator: replayed") >= 1  # more if a save was seen twice
+
+
+def test_serve_in_process_times_each_reload(tmp_path: Path) -> None:
+    """``benchmarks/serve_in_process.py``: one process, a build per reload, each one edit later."""
+    project = tmp_path / "n100"
+    corpus.generate(project, 100, None)
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "serve_in_process.py"), str(project), "--reloads", "2",
+         "--gap", "0.5", "--json"],
+        capture_output=True, text=True, timeout=1800, cwd=ROOT, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    rows = json.loads(completed.stdout)
+    assert len(rows) == 2 and all(row["reload_s"] > 0 and row["cpu_s"] > 0 for row in rows)
+    summary = sorted((project / "content" / "organisations").glob("*.yaml"))[0].read_text(encoding="utf-8")
+    assert "Edited. " not in summary  # toggled twice: back as it was
