@@ -43,8 +43,7 @@ class BackgroundIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation = 0
-        self._stop = threading.Event()
-        self._running: tuple[threading.Thread, tuple[Path, Path | None, dict[str, str]]] | None = None
+        self._running: tuple[threading.Thread, threading.Event, tuple[Path, Path | None, dict[str, str]]] | None = None
         self._stopped: tuple[Path, Path | None, dict[str, str]] | None = None
 
     def carry_over(self, served: Path, staging: Path) -> bool:
@@ -71,12 +70,12 @@ class BackgroundIndex:
         """
         with self._lock:
             generation = self._generation
-            self._stop = threading.Event()
             self._stopped = None
             job = (served, cache, dict(known or {}))
-            thread = threading.Thread(target=self._refresh, args=(*job, generation, self._stop),
+            stop = threading.Event()
+            thread = threading.Thread(target=self._refresh, args=(*job, generation, stop),
                                       name="companion search index", daemon=True)
-            self._running = (thread, job)
+            self._running = (thread, stop, job)
             thread.start()
 
     def stop(self) -> bool:
@@ -86,8 +85,9 @@ class BackgroundIndex:
             running, self._running = self._running, None
             if running is None or not running[0].is_alive():
                 return False
-            self._stop.set()
-            self._stopped = running[1]
+            _, stop, job = running
+            stop.set()
+            self._stopped = job
             return True
 
     def resume(self) -> None:

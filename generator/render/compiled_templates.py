@@ -6,9 +6,10 @@ every build, so under ``mkdocs serve`` each reload compiled the theme's template
 0.2 CPU s per reload).
 
 Never on disk: loading compiled code from a file runs whatever the file holds (a planted file in a
-cache folder would run in the deploy job; ``tests/test_hostile_caches.py`` plants such files). A template whose source changed has a new checksum, so it is
-compiled again; so is one compiled by an environment with other syntax settings or extensions, which
-would compile the same source to other code.
+cache folder would run in the deploy job; ``tests/test_hostile_caches.py`` plants such files). A
+template whose source changed has a new checksum, so it is compiled again; so is one compiled by an
+environment with other syntax settings or extensions, which would compile the same source to other
+code.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ _FORMER_FILE = re.compile(r"__jinja2_[0-9a-f]{40}\.cache")
 
 def remove_former_disk_cache(folder: Path) -> None:
     """Delete the compiled templates earlier versions wrote to ``folder`` (Jinja's file names and
-    header only), and the folder if nothing else is left in it: code a build never loads has no place in a cache
-    that CI carries from run to run."""
+    header only), and the folder if nothing else is left in it: code a build never loads has no
+    place in a cache that CI carries from run to run."""
     try:
         if folder.is_symlink() or not folder.is_dir():
             return
