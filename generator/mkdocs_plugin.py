@@ -48,14 +48,14 @@ from generator.publish.editions import current_edition
 from generator.diagnostics import Diagnostics
 from generator.pipeline import DEFAULT_STYLES, ProjectConfig, build
 from generator.schema.declare import TYPES_FILE, load_schema
-from generator.publish.site_swap import discard, staging_folder, swap_in
+from generator.publish.site_swap import adopt, claim_spare, discard, prune, release, spare_folder, staging_folder, swap_in
 from generator.render_cache import CACHED_TEMPLATE, RenderCache
 from generator.render_listening import listen_to_autorefs, listen_to_mkdocstrings
 from generator.render_stamp import SAFE_PLUGINS, build_stamp, pure_extensions
 from generator import serve_watch
 from generator.serve_errors import ServeErrors
 from generator.site_meta import SiteDeclarationError, SiteInfo, is_placeholder_url, site_info
-from generator.outputs.search_index import SearchIndexError, index_site
+from generator.outputs.search_index import BUNDLE_DIR, SearchIndexError, index_site
 from generator.outputs.search_names import name_shards
 
 log = logging.getLogger("mkdocs.plugins.companion")
@@ -103,6 +103,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         self._dirty = False
         self._site_dir: str | None = None
         self._staging: Path | None = None
+        self._recycled: Path | None = None
+        """The previous build's replaced site, claimed for this build to recycle (:func:`adopt`)."""
+        self._adopted = False
         self._config = None
         self._warnings: CountHandler | None = None
         self.serve_errors: ServeErrors | None = None
@@ -206,6 +209,10 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         return config
 
     def on_env(self, env, *, config, files):
+        if self._recycled is not None and self._staging is not None:
+            # Before anything is written into the staging folder (MkDocs copies static files next).
+            self._adopted = adopt(self._recycled, self._staging)
+            self._recycled = None
         COMPILED.attach(env)  # the theme's templates compiled once per process, not at every serve reload
         # The theme's templates (overrides/main.html) show an edition's banner from this.
         edition = current_edition()
@@ -217,6 +224,15 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             # A failed build under serve marks every page with its errors: no page is kept as it was.
             self._render.choose(self._nav, files, config,
                                 keep=self.serve_errors is None or self.serve_errors.banner is None)
+        if self._adopted:
+            safe = self._render is not None and self._render.active  # every plugin known
+            kept = self._render.kept_files if safe else {}
+            # The search bundle is left to the search index to prune (it keeps unchanged shards'
+            # files), unless something else could write into it first: an unknown plugin, MkDocs
+            # (a docs/pagefind/ file), or serve carrying over the served site's bundle.
+            bundle_written = not safe or self._background is not None or any(
+                file.dest_uri.startswith(f"{BUNDLE_DIR}/") for file in files)
+            prune(self._staging, kept, leave=None if bundle_written else BUNDLE_DIR)
         return env
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -286,6 +302,7 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             log.info(f"building in place: no folder can be made beside {config.site_dir} ({error})")
             return
         self._config, self._site_dir, self._staging = config, config.site_dir, staging
+        self._recycled, self._adopted = claim_spare(Path(config.site_dir)), False
         config.site_dir = str(staging)
         # Ctrl-C is no Exception, so MkDocs calls no on_build_error for it.
         atexit.register(self._finish)
@@ -317,9 +334,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
             site = Path(self._site_dir)
             if self._background is not None:
                 with self._background.swapping():
-                    swap_in(self._staging, site, background=True)
+                    swap_in(self._staging, site, background=True, keep_spare=True)
             else:
-                swap_in(self._staging, site)
+                swap_in(self._staging, site, keep_spare=True)
             self._staging = None
             if deferred:
                 self._background.refresh(site, search_cache,
@@ -357,9 +374,16 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         if self._collector is not None:
             gc.set_threshold(*self._collector)
             self._collector = None
+        if self._recycled is not None and self._site_dir is not None:
+            release(self._recycled, Path(self._site_dir))
+            self._recycled = None
         if self._staging is not None:
-            discard(self._staging)
+            if self._adopted:
+                release(self._staging, Path(self._site_dir))  # still fit to recycle (see site_swap)
+            else:
+                discard(self._staging)
             self._staging = None
+        self._adopted = False
         if self._config is not None:
             self._config.site_dir = self._site_dir
             self._config = None
@@ -387,6 +411,11 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         if self.serve_errors is None or not template_name.endswith(".html"):  # not sitemap.xml
             return output_content
         return self.serve_errors.decorate(output_content)
+
+    def on_shutdown(self) -> None:
+        # mkdocs serve deletes its temporary site now; the spare beside it would outlive it.
+        if self.serve_errors is not None and self._site_dir is not None:
+            discard(spare_folder(Path(self._site_dir)))
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).resolve().parent

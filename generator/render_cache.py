@@ -51,7 +51,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -451,16 +453,27 @@ class RenderCache:
     def _link_previous(self, dest: str, digest: Any, site_dir: Path) -> bool:
         """Put the previous site's file at ``dest`` into ``site_dir`` if its SHA-256 is ``digest``.
 
-        Linked first and checked after, so that what is checked is what the new site holds.
+        Linked first and checked after, so that what is checked is what the new site holds. A
+        recycled site (:func:`generator.publish.site_swap.adopt`) may hold that very file (the
+        same inode) already: it is checked where it is.
         """
         if self.previous_site is None or not isinstance(digest, str):
             return False
         source, target = self.previous_site / dest, site_dir / dest
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not source.is_file():
+            found = os.lstat(source)
+            if not stat.S_ISREG(found.st_mode):
                 return False
-            link_or_copy(source, target)
+            try:
+                there = os.lstat(target)
+            except FileNotFoundError:
+                there = None
+            if there is not None and not os.path.samestat(found, there):
+                target.unlink()
+                there = None
+            if there is None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                link_or_copy(source, target)
             if file_sha256(target) == digest:
                 return True
         except OSError:

@@ -32,7 +32,6 @@ import json
 import math
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -44,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from generator.publish.site_swap import link_or_copy
+from generator.publish.site_swap import link_or_copy, prune
 from generator.render.cache_files import file_sha256
 
 BUNDLE_DIR = "pagefind"
@@ -149,8 +148,6 @@ def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None 
     processes are ended and :class:`IndexingStopped` is raised (the cache file is not written).
     """
     bundle = site_dir / BUNDLE_DIR
-    if bundle.exists():
-        shutil.rmtree(bundle)  # Pagefind adds files but never removes the previous build's chunks
     records, reason = _previous_records(cache, previous, fresh)
     indexed_before = {(path, digest) for record in records or () if isinstance(record, dict)
                       for path, digest in _page_list(record.get("pages"))}
@@ -172,8 +169,15 @@ def index_site(site_dir: Path, previous: Path | None = None, cache: Path | None 
     for shard in range(shards):
         files = _reusable(records[shard] if records else None, inputs[shard], previous, shard)
         if files is not None:
-            _copy_files(previous, site_dir, files)
             outputs[shard] = files
+    # Whatever else is in the bundle goes before anything is written there: Pagefind adds files but
+    # never removes a previous index's, and a recycled site's files may be the published site's.
+    if bundle.is_dir() and not bundle.is_symlink():
+        prune(bundle, {path[len(BUNDLE_DIR) + 1:] for files in outputs.values() for path in files})
+    elif bundle.exists() or bundle.is_symlink():
+        bundle.unlink()
+    for files in outputs.values():
+        _copy_files(previous, site_dir, files)  # a file a recycled site holds already stays
     todo = [shard for shard in range(shards) if shard not in outputs]
     with ThreadPoolExecutor(max_workers=max(1, min(PARALLEL, len(todo)))) as pool:
         for shard in pool.map(lambda shard: _index_shard(site_dir, shard, members[shard], stop), todo):
@@ -299,9 +303,12 @@ def _shard_files(site_dir: Path, shard: int) -> list[str]:
 def _copy_files(source_site: Path | None, site_dir: Path, files: dict[str, str]) -> None:
     """Hard links (copies where links fail) in ``site_dir`` to ``files`` of ``source_site``."""
     assert source_site is not None
+    folders: set[Path] = set()
     for path in files:
         target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
         link_or_copy(source_site / path, target)
 
 
