@@ -48,7 +48,9 @@ from generator.publish.editions import current_edition
 from generator.diagnostics import Diagnostics
 from generator.pipeline import DEFAULT_STYLES, ProjectConfig, build
 from generator.schema.declare import TYPES_FILE, load_schema
-from generator.publish.site_swap import adopt, claim_spare, discard, prune, release, spare_folder, staging_folder, swap_in
+from generator.publish.site_swap import (
+    adopt, claim_spare, discard, keep_identical, prune, release, spare_folder, staging_folder, swap_in,
+)
 from generator.render_cache import CACHED_TEMPLATE, RenderCache
 from generator.render_listening import listen_to_autorefs, listen_to_mkdocstrings
 from generator.render_stamp import SAFE_PLUGINS, build_stamp, pure_extensions
@@ -226,7 +228,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
                                 keep=self.serve_errors is None or self.serve_errors.banner is None)
         if self._adopted:
             safe = self._render is not None and self._render.active  # every plugin known
-            kept = self._render.kept_files if safe else {}
+            kept = set(self._render.kept_files) if safe else set()
+            if safe:
+                kept |= _keep_unchanged_files(files, Path(self._site_dir), self._staging)
             # The search bundle is left to the search index to prune (it keeps unchanged shards'
             # files), unless something else could write into it first: an unknown plugin, MkDocs
             # (a docs/pagefind/ file), or serve carrying over the served site's bundle.
@@ -426,6 +430,28 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         serve_watch.watch(server, paths)
         _keep_serving_after_failed_rebuilds(server)
         return server
+
+
+def _keep_unchanged_files(files: Files, previous: Path, staging: Path) -> set[str]:
+    """The generated data files (citation files, name lists …) whose bytes are those of the
+    previous site's file: linked from there (or left where a recycled site has them) instead of
+    written again; MkDocs is told not to copy them. Their paths, relative to the site, are returned.
+
+    Only for files whose content the build holds in memory; only when every plugin is known, as
+    an unknown one might rewrite a file of the site in place after the build.
+    """
+    kept = set()
+    for file in files:
+        if file.generated_by is None or file.abs_src_path is not None or file.is_documentation_page():
+            continue
+        if keep_identical(previous, staging, file.dest_uri, file.content_bytes):
+            file.copy_file = _no_copy  # type: ignore[method-assign]
+            kept.add(file.dest_uri)
+    return kept
+
+
+def _no_copy(dirty: bool = False) -> None:
+    """A kept data file's ``copy_file``: the file is in the site already."""
 
 
 def _keep_serving_after_failed_rebuilds(server) -> None:

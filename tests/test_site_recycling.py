@@ -55,6 +55,12 @@ def test_a_rebuild_recycles_the_spare_and_leaves_the_replaced_site_as_it_was(tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == beside, "a link in the spare was followed"
     assert tree_hash(site) == clean_build(project, tmp_path / "clean")
     assert "Edited." in (site / "organisations/csto/index.html").read_text(encoding="utf-8")
+    # Generated data files whose bytes did not change are kept too, not written again.
+    bib = sorted((site / "sources").glob("*/*.bib"))[0].relative_to(site)
+    assert os.path.samefile(site / bib, spare / bib), bib
+    table = "data/organisations.csv"  # holds the edited summary
+    assert "Edited." in (site / table).read_text(encoding="utf-8")
+    assert not os.path.samefile(site / table, spare / table)
 
 
 def test_a_failed_build_gives_the_spare_back(tmp_path: Path) -> None:

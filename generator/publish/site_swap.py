@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -223,6 +224,31 @@ def prune(folder: Path, keep: Collection[str], leave: str | None = None) -> int:
     return removed
 
 
+def keep_identical(previous: Path, staging: Path, path: str, content: bytes) -> bool:
+    """Put ``previous``'s file at ``path`` into ``staging`` if its bytes are ``content``.
+
+    Linked first and compared after, so that what is compared is what the new site holds (a
+    recycled staging folder may hold that very file already: it is left as it is).
+    """
+    source, target = previous / path, staging / path
+    try:
+        found = os.lstat(source)
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(content):
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(source, target)
+        with open(target, "rb") as linked:
+            if linked.read() == content:
+                return True
+    except OSError:
+        pass
+    try:
+        target.unlink()
+    except OSError:
+        pass
+    return False
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """``target`` as a hard link to ``source`` (a copy where links fail: another file system, say).
 
@@ -255,5 +281,5 @@ def discard(staging: Path) -> None:
     _remove(Path(staging))
 
 
-__all__ = ["adopt", "claim_spare", "discard", "link_or_copy", "prune", "recover", "release", "spare_folder",
+__all__ = ["adopt", "claim_spare", "discard", "keep_identical", "link_or_copy", "prune", "recover", "release", "spare_folder",
            "staging_folder", "swap_in"]
