@@ -56,6 +56,7 @@ def main() -> None:
         build(config, serve_url=url, dirty=False)
 
     toggle = Toggle(project)
+    config = None
     try:
         config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=site_dir, strict=False)
         config.plugins.on_startup(command="serve", dirty=False)
@@ -68,6 +69,8 @@ def main() -> None:
             reload()
             results.append({"reload_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu})
     finally:
+        if config is not None:
+            config.plugins.on_shutdown()  # as mkdocs serve does (the companion deletes its spare site)
         shutil.rmtree(site_dir, ignore_errors=True)
     if args.json:
         print(json.dumps(results))

@@ -6,6 +6,7 @@ Timings are never asserted: they depend on the machine and on whatever else it r
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,24 @@ def test_serve_in_process_times_each_reload(tmp_path: Path) -> None:
     assert len(rows) == 2 and all(row["reload_s"] > 0 and row["cpu_s"] > 0 for row in rows)
     summary = sorted((project / "content" / "organisations").glob("*.yaml"))[0].read_text(encoding="utf-8")
     assert "Edited. " not in summary  # toggled twice: back as it was
+
+
+def test_publish_phases_times_both_ways_of_publishing(tmp_path: Path) -> None:
+    """``benchmarks/publish_phases.py``: a rebuild without the spare, then one recycling it."""
+    project = tmp_path / "n100"
+    corpus.generate(project, 100, None)
+    env = {**os.environ, **run.MKDOCS_ENV, "PYTHONPATH": str(ROOT)}
+    first = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--no-strict", "-q"], cwd=project, env=env,
+                           capture_output=True, text=True, timeout=1800, check=False)
+    assert first.returncode == 0, first.stderr[-3000:]
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "publish_phases.py"), str(project), "--rounds", "1"],
+        capture_output=True, text=True, timeout=1800, cwd=ROOT, check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    without, recycled = (json.loads(line) for line in completed.stdout.splitlines())
+    assert without["spare"] is False and without["delete the replaced site (rm -rf)"] >= 0
+    assert recycled["spare"] is True and "prune the recycled folder" in recycled
+    for row in (without, recycled):
+        assert row["link kept pages"] >= 0 and row["process, without Pagefind"] > 0 and row["Pagefind"] > 0
+    assert not (project / ".site.spare-aside").exists() and (project / ".site.spare").is_dir()

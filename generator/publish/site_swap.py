@@ -230,20 +230,27 @@ def keep_identical(previous: Path, staging: Path, path: str, content: bytes) -> 
     Linked first and compared after, so that what is compared is what the new site holds (a
     recycled staging folder may hold that very file already: it is left as it is).
     """
-    source, target = previous / path, staging / path
+    source, target = os.path.join(previous, path), os.path.join(staging, path)
     try:
         found = os.lstat(source)
         if not stat.S_ISREG(found.st_mode) or found.st_size != len(content):
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(source, target)
+        try:
+            there: os.stat_result | None = os.lstat(target)
+        except FileNotFoundError:
+            there = None
+        if there is None or not os.path.samestat(found, there):
+            if there is not None:
+                os.unlink(target)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            link_or_copy(Path(source), Path(target))
         with open(target, "rb") as linked:
             if linked.read() == content:
                 return True
     except OSError:
         pass
     try:
-        target.unlink()
+        os.unlink(target)
     except OSError:
         pass
     return False
