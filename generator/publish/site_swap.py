@@ -129,14 +129,8 @@ def swap_in(staging: Path, site: Path, *, background: bool = False, keep_spare: 
     os.rename(staging, site)
     if previous is None:
         return
-    if keep_spare and previous.is_dir() and not previous.is_symlink():
-        spare = spare_folder(site)
-        if not spare.exists() and not spare.is_symlink():
-            try:
-                os.rename(previous, spare)
-                return
-            except OSError:
-                pass  # another build made one in the meantime: delete this one
+    if keep_spare and previous.is_dir() and not previous.is_symlink() and _make_spare(previous, site):
+        return
     if background:
         threading.Thread(target=_remove, args=(previous,), name=f"remove {previous.name}", daemon=True).start()
     else:
@@ -159,14 +153,20 @@ def claim_spare(site: Path) -> Path | None:
 def release(folder: Path, site: Path) -> None:
     """A build will not publish ``folder`` (a claimed spare, or a staging folder that adopted one):
     it becomes the spare again, or is deleted if there is a spare already."""
+    if not _make_spare(folder, site):
+        _remove(folder)
+
+
+def _make_spare(folder: Path, site: Path) -> bool:
+    """Rename ``folder`` to the spare unless there is one (another build may have made one)."""
     spare = spare_folder(site)
-    if not spare.exists() and not spare.is_symlink():
-        try:
-            os.rename(folder, spare)
-            return
-        except OSError:
-            pass
-    _remove(folder)
+    if spare.exists() or spare.is_symlink():
+        return False
+    try:
+        os.rename(folder, spare)
+    except OSError:
+        return False
+    return True
 
 
 def adopt(claimed: Path, staging: Path) -> bool:
