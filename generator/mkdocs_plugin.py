@@ -417,9 +417,12 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         return self.serve_errors.decorate(output_content)
 
     def on_shutdown(self) -> None:
-        # mkdocs serve deletes its temporary site now; the spare beside it would outlive it.
-        if self.serve_errors is not None and self._site_dir is not None:
-            discard(spare_folder(Path(self._site_dir)))
+        if self._background is not None:
+            self._background.close()
+        if self._site_dir is not None:
+            # mkdocs serve deletes its temporary site after this event (also with --clean, which
+            # starts the plugins as for a build): its spare must not outlive it.
+            atexit.register(_discard_orphaned_spare, Path(self._site_dir))
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).resolve().parent
@@ -430,6 +433,13 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
         serve_watch.watch(server, paths)
         _keep_serving_after_failed_rebuilds(server)
         return server
+
+
+def _discard_orphaned_spare(site: Path) -> None:
+    """At exit: delete the spare of a site that is gone (``mkdocs serve`` deleted its temporary site),
+    since no build will recycle it. A built site's spare stays for the next build."""
+    if not site.exists():
+        discard(spare_folder(site))
 
 
 def _keep_unchanged_files(files: Files, previous: Path, staging: Path) -> set[str]:

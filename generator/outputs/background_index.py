@@ -98,6 +98,16 @@ class BackgroundIndex:
             served, cache, known = stopped
             self.refresh(served, cache, known)
 
+    def close(self, timeout: float = 60) -> None:
+        """The server stops: end the refresh still running and wait for it to tidy up, so that its
+        working folder beside the served site does not outlive it (its thread is a daemon)."""
+        with self._lock:
+            running = self._running
+        self.stop()
+        self._stopped = None
+        if running is not None:
+            running[0].join(timeout)
+
     def _refresh(self, served: Path, cache: Path | None, known: dict[str, str], generation: int,
                  stop: threading.Event) -> None:
         try:
