@@ -104,7 +104,8 @@ class BackgroundIndex:
         with self._lock:
             running = self._running
         self.stop()
-        self._stopped = None
+        with self._lock:
+            self._stopped = None  # nothing to resume
         if running is not None:
             running[0].join(timeout)
 
