@@ -15,6 +15,11 @@ that the rest of the build sets, which no change to the generator can go below:
 * ``--builds``: ``mkdocs build`` after each toggle (one edit: two pages change, one search shard
   is re-indexed), then one build with nothing changed; and for comparison the same edit with the
   real generator;
+* ``--plain``: after the builds, plain MkDocs on the same pages: the generator's Markdown of the
+  state the project is left in is written into a project without the ``companion`` plugin (as
+  ``run.py`` makes its "plain" project) and built once, so that the one-edit build's CPU seconds
+  can be given as a ratio to plain MkDocs measured in the same run (the issue's 30 CPU s were
+  set where plain MkDocs needed about 140);
 * ``--serve-reloads``: ``mkdocs serve``'s edit-to-reload time (as ``run.py`` measures it); the
   server's first build and the first reload record the two states, the other reloads replay them;
   ``--serve-real-reloads`` the same with the real generator, for comparison.
@@ -97,11 +102,30 @@ def measure_builds(project: Path, work: Path, builds: int, timeout: float, toggl
     return rows
 
 
+def measure_plain(project: Path, work: Path, timeout: float) -> dict[str, Any]:
+    """Plain MkDocs (no ``companion`` plugin, so no search index either) on the generator's Markdown
+    for ``project`` as it is now: one ``mkdocs build`` of every page."""
+    plain = work / f"{project.name}-plain"
+    shutil.rmtree(plain, ignore_errors=True)
+    corpus.copy_docs(plain / "docs")
+    corpus.write_mkdocs_config(plain / "mkdocs.yml", corpus.mkdocs_config(plain, plugin=False))
+    run.run_child([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--worker", str(project),
+                   "--write-docs", str(plain / "docs")], work / f"{project.name}-plain-docs.log", timeout)
+    result = run.run_child(run.mkdocs_command(plain / "mkdocs.yml", plain / "site"),
+                           work / f"{project.name}-plain-build.log", timeout)
+    pages = sum(1 for _ in (plain / "site").rglob("*.html"))
+    run.note(f"{project.name}: plain MkDocs: {result.cpu_s:.1f} CPU s, {result.seconds:.1f} s wall, "
+             f"{result.peak_mb:,.0f} MB peak, {pages:,} HTML pages")
+    return {"build": "plain-mkdocs", "cpu_s": result.cpu_s, "wall_s": result.seconds, "peak_mb": result.peak_mb,
+            "html_pages": pages}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, required=True, help="entries in the synthetic corpus")
     parser.add_argument("--work", type=Path, required=True, help="folder for the project and the logs (reused)")
     parser.add_argument("--builds", type=int, default=0, help="one-edit builds with the generator replayed")
+    parser.add_argument("--plain", action="store_true", help="also build the same pages with plain MkDocs, for the ratio")
     parser.add_argument("--serve-reloads", type=int, default=0, help="mkdocs serve reloads (the first records the second state; the server's first build recorded the first)")
     parser.add_argument("--serve-real-reloads", type=int, default=0,
                         help="mkdocs serve reloads with the real generator, for comparison")
@@ -116,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"n": args.n}
     if args.builds:
         results["builds"] = measure_builds(project, args.work, args.builds, args.timeout, toggle)
+    if args.plain:
+        results["plain"] = measure_plain(project, args.work, args.timeout)
     if args.serve_reloads:
         reloads = run.measure_serve(project, args.work / f"{project.name}-floor-serve.log", args.serve_reloads,
                                     args.timeout, mkdocs=replay_command("-"), edit=toggle)
@@ -129,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
         for row in results.get("builds", []):
             print(f"{row['build']:28} {row['cpu_s']:7.1f} CPU s  floor {row['floor_cpu_s']:7.1f}  "
                   f"{row['wall_s']:6.1f} s wall  {row['pages']}")
+        plain = results.get("plain")
+        if plain is not None:
+            print(f"{'plain MkDocs, same pages':28} {plain['cpu_s']:7.1f} CPU s  {plain['wall_s']:21.1f} s wall  "
+                  f"peak {plain['peak_mb']:,.0f} MB")
+            for row in results.get("builds", []):
+                print(f"  ratio {row['build']} / plain: {row['cpu_s'] / plain['cpu_s']:.3f} "
+                      f"(floor {row['floor_cpu_s'] / plain['cpu_s']:.3f})")
         for i, row in enumerate(results.get("serve", [])):
             print(f"serve reload {i} ({'replayed' if row['replayed'] else 'recorded'}): {row['reload_s']:.2f} s, "
                   f"{row['cpu_s']:.2f} CPU s")

@@ -64,7 +64,7 @@ def test_engine_floor_replays_the_generator_and_builds_the_same_pages(tmp_path: 
     generator's part is the replay alone), and convert and keep the same pages as the real build."""
     completed = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "engine_floor.py"), "-n", "100", "--builds", "1",
-         "--serve-reloads", "2", "--json", "--work", str(tmp_path / "work")],
+         "--serve-reloads", "2", "--plain", "--json", "--work", str(tmp_path / "work")],
         capture_output=True, text=True, timeout=1800, cwd=ROOT, check=False,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
@@ -77,6 +77,10 @@ def test_engine_floor_replays_the_generator_and_builds_the_same_pages(tmp_path: 
     assert rows["nothing-changed-replayed"]["replayed"]
     assert rows["nothing-changed-replayed"]["pages"]["converted"] == 0
     assert len(data["serve"]) == 2 and all(row["reload_s"] > 0 for row in data["serve"])
+    # plain MkDocs built the same pages (the companion's site has them, and its search bundle besides)
+    site = tmp_path / "work" / "n100" / "site"
+    companion_pages = sum(1 for page in site.rglob("*.html") if page.relative_to(site).parts[0] != "pagefind")
+    assert data["plain"]["html_pages"] == companion_pages and data["plain"]["cpu_s"] > 0
     served = (tmp_path / "work" / "n100-floor-serve.log").read_text(encoding="utf-8")
     # the server's first build and the first reload record the two states; the second reload replays
     assert served.count("replay-generator: recorded") == 2
