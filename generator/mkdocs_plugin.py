@@ -430,7 +430,9 @@ class CompanionPlugin(BasePlugin[CompanionConfig]):
                                               self.config.overrides_dir) if (root / folder).exists()]
         if (root / TYPES_FILE).is_file():
             paths.append(root / TYPES_FILE)
-        serve_watch.watch(server, paths)
+        # A save ends the search refresh still running at once: the rebuild it asks for makes the
+        # refresh moot, and MkDocs takes a while (its config, its files) to begin it.
+        serve_watch.watch(server, paths, on_change=self._background.stop if self._background is not None else None)
         _keep_serving_after_failed_rebuilds(server)
         return server
 

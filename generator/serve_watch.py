@@ -21,7 +21,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 log = logging.getLogger("mkdocs.plugins.companion")
 
@@ -32,9 +32,11 @@ CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})
 class NativeWatch:
     """File events under some folders (and single files), turned into rebuild requests of a server."""
 
-    def __init__(self, server: Any, observer: Any) -> None:
+    def __init__(self, server: Any, observer: Any, on_change: Callable[[], object] | None = None) -> None:
         self.server = server
         self.observer = observer
+        self.on_change = on_change
+        """Called at each change, before the rebuild is asked for (from the observer's thread)."""
         self.files: set[str] = set()
         """Single files watched through their folder: events of other files there are ignored."""
         self.folders: set[str] = set()
@@ -47,6 +49,8 @@ class NativeWatch:
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
         if not any(self._watched(str(path)) for path in paths if path):
             return
+        if self.on_change is not None:
+            self.on_change()
         with self.server._rebuild_cond:
             self.server._want_rebuild = True
             self.server._rebuild_cond.notify_all()
@@ -55,11 +59,12 @@ class NativeWatch:
         return path in self.files or any(path.startswith(folder) for folder in self.folders)
 
 
-def watch(server: Any, paths: list[Path]) -> NativeWatch | None:
+def watch(server: Any, paths: list[Path], on_change: Callable[[], object] | None = None) -> NativeWatch | None:
     """Have changes under ``paths`` (folders or files) rebuild ``server``'s site, by file events where
     possible (returned; its observer thread ends with the process), else by MkDocs' watcher
-    (``server.watch``; ``None`` is returned)."""
-    native = _native_watch(server, paths)
+    (``server.watch``; ``None`` is returned). With file events, ``on_change`` is called as soon as a
+    change is seen, before MkDocs begins the rebuild."""
+    native = _native_watch(server, paths, on_change)
     if native is None:
         for path in paths:
             server.watch(str(path))
@@ -69,7 +74,7 @@ def watch(server: Any, paths: list[Path]) -> NativeWatch | None:
     return native
 
 
-def _native_watch(server: Any, paths: list[Path]) -> NativeWatch | None:
+def _native_watch(server: Any, paths: list[Path], on_change: Callable[[], object] | None) -> NativeWatch | None:
     if not all(hasattr(server, name) for name in ("_rebuild_cond", "_want_rebuild")):
         return None
     if not isinstance(server._rebuild_cond, threading.Condition):
@@ -82,7 +87,7 @@ def _native_watch(server: Any, paths: list[Path]) -> NativeWatch | None:
     if Observer is PollingObserver:  # no file events on this system: MkDocs' polling does the same
         return None
     observer = Observer()
-    handler = NativeWatch(server, observer)
+    handler = NativeWatch(server, observer, on_change)
     try:
         for path in paths:
             if path.is_dir():

@@ -81,6 +81,31 @@ def test_saves_ask_for_a_rebuild_and_reads_do_not(project: Path) -> None:
         native.observer.join(timeout=10)
 
 
+def test_a_change_is_announced_before_the_rebuild_is_asked_for(project: Path) -> None:
+    """``on_change`` (the plugin stops the search refresh with it) runs for a save, before the
+    server is asked to rebuild; not for a read."""
+    server = StandInServer()
+    seen: list[bool] = []
+
+    def on_change() -> None:
+        with server._rebuild_cond:
+            seen.append(server._want_rebuild)
+
+    entry = project / "content" / "organisations" / "csto.yaml"
+    native = serve_watch.watch(server, [project / "content"], on_change=on_change)
+    assert native is not None, "this machine has file events (inotify)"
+    try:
+        entry.read_text(encoding="utf-8")
+        time.sleep(0.5)
+        assert seen == [] and not server.asked()
+        entry.write_text("id: csto\nname: CSTO\n", encoding="utf-8")
+        assert eventually(server.asked)
+        assert seen and seen[0] is False  # a save is several events; the first announces it
+    finally:
+        native.observer.stop()
+        native.observer.join(timeout=10)
+
+
 def test_a_server_without_the_rebuild_condition_polls_as_before(project: Path) -> None:
     class OldServer:
         def __init__(self) -> None:
