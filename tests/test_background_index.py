@@ -109,3 +109,25 @@ def test_a_refresh_that_finished_is_not_stopped_or_resumed(served: Path) -> None
     background.resume()
     assert not _refreshes_running()
     assert _bundle_digest(served) == done
+
+
+def test_linking_the_pages_gives_up_once_stopped(served: Path, tmp_path: Path) -> None:
+    from generator.outputs.background_index import _link_pages
+
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(IndexingStopped):
+        _link_pages(served, tmp_path / "work", stop)
+    assert not (tmp_path / "work").exists()
+    _link_pages(served, tmp_path / "work", threading.Event())
+    assert len(list((tmp_path / "work").rglob("*.html"))) == 6
+
+
+def test_closing_ends_the_refresh_and_leaves_no_folder(served: Path) -> None:
+    background = BackgroundIndex()
+    background.refresh(served, served.parent / "search-index.json")
+    background.close()  # the server stops
+    assert not _refreshes_running(), "close returned before the refresh ended"
+    assert not list(served.parent.glob(f".{served.name}.search-*")), "the refresh left its folder"
+    background.resume()  # nothing to resume after closing
+    assert not _refreshes_running()

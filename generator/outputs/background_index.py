@@ -117,7 +117,7 @@ class BackgroundIndex:
             log.warning(f"companion: search index not brought up to date ({error})")
             return
         try:
-            _link_pages(served, work)
+            _link_pages(served, work, stop)
             report = index_site(work, served, cache, known=known, stop=stop)
             with self._lock:
                 if generation != self._generation:
@@ -134,9 +134,12 @@ class BackgroundIndex:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _link_pages(site: Path, into: Path) -> None:
-    """Hard links (copies where links fail) in ``into`` to every HTML page of ``site``, by path."""
+def _link_pages(site: Path, into: Path, stop: threading.Event | None = None) -> None:
+    """Hard links (copies where links fail) in ``into`` to every HTML page of ``site``, by path;
+    given up (:class:`IndexingStopped`) as soon as ``stop`` is set."""
     for page in site.rglob("*.html"):
+        if stop is not None and stop.is_set():
+            raise IndexingStopped("stopped while linking the pages")
         relative = page.relative_to(site)
         if relative.parts[0] == BUNDLE_DIR:
             continue
