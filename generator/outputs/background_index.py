@@ -11,11 +11,12 @@ serve does not wait for it:
    shards whose pages changed) into a folder beside the site, and moves the new bundle into the
    served site, unless a newer build was swapped in meanwhile (then its own refresh will do).
 
-When the next rebuild begins, a refresh still running is stopped (:meth:`BackgroundIndex.stop`:
-its Pagefind is ended): its bundle would be replaced by the new build's refresh anyway, and on a
-small machine it took a core from the rebuild the editor is waiting for. If that rebuild fails,
-the served site is still the one the stopped refresh was for, and :meth:`BackgroundIndex.resume`
-starts it again.
+When the next edit is saved (seen by :mod:`generator.serve_watch`), or at the latest when the next
+rebuild begins, a refresh still running is stopped (:meth:`BackgroundIndex.stop`: its Pagefind is
+ended): its bundle would be replaced by the new build's refresh anyway, and on a small machine it
+took a core from the rebuild the editor is waiting for. If that rebuild fails, the served site is
+still the one the stopped refresh was for, and :meth:`BackgroundIndex.resume` starts it again. When
+the server stops, :meth:`BackgroundIndex.close` ends the refresh and waits for it to tidy up.
 
 ``mkdocs build`` never uses this: a built site is always indexed before it is published.
 """
