@@ -29,8 +29,11 @@ def test_serve_stops_without_leaving_its_sites_behind(project: Path, tmp_path: P
     log = tmp_path / "serve.log"
     env = {**ENV, "PYTHONPATH": str(REPO), "TMPDIR": str(temporary)}
     with log.open("w") as stderr:
+        # SIG_DFL: a test run started in the background (CI, `nohup … &`) hands SIGINT on ignored,
+        # and Python then never turns it into KeyboardInterrupt (as in tests/test_nothing_lost.py).
         proc = subprocess.Popen([MKDOCS, "serve", *mode, "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
-                                env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+                                env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def wait_for(text: str, after: int = 0) -> None:
         deadline = time.monotonic() + 300
@@ -50,7 +53,12 @@ def test_serve_stops_without_leaving_its_sites_behind(project: Path, tmp_path: P
         assert any(name.endswith(".spare") for name in served), f"no spare to check for: {served}"
     finally:
         proc.send_signal(signal.SIGINT)  # as Ctrl-C stops the server: MkDocs shuts down and cleans up
-        proc.wait(timeout=120)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
     text = log.read_text()
     assert "Traceback" not in text, text
     assert sorted(p.name for p in temporary.iterdir()) == []
