@@ -212,6 +212,17 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_in_log(proc: subprocess.Popen, log: Path, text: str, after: int = 0, seconds: float = 300) -> int:
+    """Where ``text`` first appears in the server's ``log`` at or after ``after``, once it does;
+    fails if the server exits or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while text not in (seen := log.read_text())[after:]:
+        assert proc.poll() is None, seen
+        assert time.monotonic() < deadline, seen
+        time.sleep(0.1)
+    return seen.index(text, after)
+
+
 def test_serve_keeps_serving_the_last_good_build(project: Path, tmp_path: Path) -> None:
     """After a content error `mkdocs serve` answers with the last good build and the errors (MkDocs alone hangs)."""
     import urllib.request
@@ -225,12 +236,8 @@ def test_serve_keeps_serving_the_last_good_build(project: Path, tmp_path: Path) 
         proc = subprocess.Popen([MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
                                 stdout=subprocess.DEVNULL, stderr=stderr)
 
-    def wait_for(text: str, after: int = 0) -> None:
-        deadline = time.monotonic() + 300
-        while text not in log.read_text()[after:]:
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+    def wait_for(text: str, after: int = 0) -> int:
+        return wait_in_log(proc, log, text, after)
 
     def page() -> str:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/organisations/csto/", timeout=20) as response:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 from generator.outputs.search_index import SHARD_PAGES_VARIABLE
-from tests.test_nothing_lost import _free_port, built, project  # noqa: F401 (the fixtures)
+from tests.test_nothing_lost import _free_port, built, project, wait_in_log  # noqa: F401 (the fixtures)
 from tests.test_site_build import ENV, MKDOCS, REPO
 
 
@@ -27,12 +26,7 @@ def test_the_reload_comes_first_and_the_search_index_follows(project: Path, tmp_
                                 stdout=subprocess.DEVNULL, stderr=stderr)
 
     def wait_for(text: str, after: int = 0) -> int:
-        deadline = time.monotonic() + 300
-        while text not in (seen := log.read_text())[after:]:
-            assert proc.poll() is None, seen
-            assert time.monotonic() < deadline, seen
-            time.sleep(0.1)
-        return seen.index(text, after)
+        return wait_in_log(proc, log, text, after)
 
     def get(path: str) -> bytes:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=20) as response:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_nothing_lost import _free_port, built, project  # noqa: F401 (the fixtures)
+from tests.test_nothing_lost import _free_port, built, project, wait_in_log  # noqa: F401 (the fixtures)
 from tests.test_site_build import ENV, MKDOCS, REPO
 
 
@@ -35,12 +34,8 @@ def test_serve_stops_without_leaving_its_sites_behind(project: Path, tmp_path: P
                                 env=env, stdout=subprocess.DEVNULL, stderr=stderr,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
-    def wait_for(text: str, after: int = 0) -> None:
-        deadline = time.monotonic() + 300
-        while text not in (seen := log.read_text())[after:]:
-            assert proc.poll() is None, seen
-            assert time.monotonic() < deadline, seen
-            time.sleep(0.1)
+    def wait_for(text: str, after: int = 0) -> int:
+        return wait_in_log(proc, log, text, after)
 
     try:
         wait_for("Serving on")
